@@ -1,0 +1,29 @@
+import { ConfigError, bool, indexerConfigFromEnv, type IndexerConfig } from '@plyr/indexer'
+import { DEFAULT_NAMESPACE } from '@plyr/lexicons'
+
+export type AppViewConfig = {
+  port: number
+  namespace: string
+  /** Postgres connection string; unset means embedded PGlite under dataDir. */
+  databaseUrl?: string
+  dataDir: string
+  /** Run the indexer in this process (`npm start`). */
+  runIndexer: boolean
+  indexer: IndexerConfig
+}
+
+/** The AppView's settings from the environment; every variable is listed in the README. */
+export function appViewConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AppViewConfig {
+  const port = Number(env.PORT || 3000)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT must be a port number, got "${env.PORT}"`)
+  }
+  return {
+    port,
+    namespace: env.PLYR_NAMESPACE || DEFAULT_NAMESPACE,
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: env.DATA_DIR || './data',
+    runIndexer: bool(env, 'RUN_INDEXER', true),
+    indexer: indexerConfigFromEnv(env),
+  }
+}

@@ -1,0 +1,4 @@
+export { type AppViewConfig, appViewConfigFromEnv } from './config.js'
+export type { AppContext } from './context.js'
+export { AppViewServer } from './server.js'
+export { PlyrService } from './service.js'

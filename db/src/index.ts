@@ -1,0 +1,2 @@
+export { Database, type DatabaseConfig } from './open.js'
+export type * from './schema.js'

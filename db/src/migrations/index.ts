@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely/migration'
+import * as m0001 from './0001-index.js'
+
+/** Every migration, in order. Add new ones here; never edit one that has shipped. */
+export const migrations: Record<string, Migration> = {
+  '0001-index': m0001,
+}

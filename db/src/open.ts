@@ -1,0 +1,85 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely, PGliteDialect, PostgresDialect, type LogEvent } from 'kysely'
+import { Migrator } from 'kysely/migration'
+import pg from 'pg'
+import { trace } from '@opentelemetry/api'
+import { migrations } from './migrations/index.js'
+import type { IndexSchema } from './schema.js'
+
+export type DatabaseConfig =
+  /** Real Postgres. */
+  | { databaseUrl: string; poolSize?: number }
+  /** Embedded PGlite; files under `dataDir`, or in memory when it is omitted. */
+  | { databaseUrl?: undefined; dataDir?: string }
+
+const tracer = trace.getTracer('@plyr/db')
+
+/** One span per statement, timed by kysely (the span starts when the query did). */
+function traceQuery(event: LogEvent): void {
+  const end = Date.now()
+  const span = tracer.startSpan('db.query', {
+    startTime: end - event.queryDurationMillis,
+    attributes: { 'db.system': 'postgresql', 'db.statement': event.query.sql },
+  })
+  if (event.level === 'error') span.recordException(event.error as Error)
+  span.end(end)
+}
+
+// int8 (counts, cursors) as numbers: every value we store fits in 2^53.
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === 20 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+}
+
+export class Database implements AsyncDisposable {
+  private constructor(
+    readonly db: Kysely<IndexSchema>,
+    readonly kind: 'postgres' | 'pglite',
+  ) {}
+
+  static open(config: DatabaseConfig): Database {
+    if (config.databaseUrl) {
+      const pool = new pg.Pool({
+        connectionString: config.databaseUrl,
+        max: config.poolSize ?? 10,
+        types: pgTypes,
+      })
+      const db = new Kysely<IndexSchema>({
+        dialect: new PostgresDialect({ pool }),
+        log: traceQuery,
+      })
+      return new Database(db, 'postgres')
+    }
+    let dir: string | undefined
+    if ('dataDir' in config && config.dataDir) {
+      dir = join(config.dataDir, 'pglite')
+      mkdirSync(dir, { recursive: true })
+    }
+    const pglite = new PGlite(dir)
+    const db = new Kysely<IndexSchema>({ dialect: new PGliteDialect({ pglite }), log: traceQuery })
+    return new Database(db, 'pglite')
+  }
+
+  /** Brings the schema to the newest migration; throws with the failing migration's name. */
+  async migrate(): Promise<void> {
+    const migrator = new Migrator({
+      db: this.db,
+      provider: { getMigrations: async () => migrations },
+    })
+    const { error, results } = await migrator.migrateToLatest()
+    if (error) {
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
+      throw new Error(`database migration ${failed} failed: ${String(error)}`, { cause: error })
+    }
+  }
+
+  async destroy(): Promise<void> {
+    await this.db.destroy()
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.destroy()
+  }
+}

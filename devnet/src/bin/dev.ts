@@ -1,0 +1,49 @@
+// npm run dev: a local PLC + PDS with demo artists, and plyr (AppView + indexer) on them.
+import { appViewConfigFromEnv } from '@plyr/appview'
+import { PlyrService } from '@plyr/appview'
+import { pino } from 'pino'
+import { DevNetwork } from '../network.js'
+import { seedDemo } from '../demo.js'
+
+const logger = pino({ name: 'plyr-dev', level: process.env.LOG_LEVEL || 'info' })
+const namespace = process.env.PLYR_NAMESPACE || 'fm.plyr.dev'
+
+const net = await DevNetwork.start({
+  plcPort: Number(process.env.DEV_PLC_PORT || 2582),
+  pdsPort: Number(process.env.DEV_PDS_PORT || 2583),
+})
+const cfg = appViewConfigFromEnv({
+  ...process.env,
+  ...net.serviceEnv(),
+  PLYR_NAMESPACE: namespace,
+  DATA_DIR: process.env.DATA_DIR || './data/dev',
+})
+const service = await PlyrService.start(cfg, logger)
+const artists = await seedDemo(net, namespace)
+
+console.log(`
+plyr dev network is up (namespace ${namespace})
+
+  AppView        ${service.url}
+    newest tracks  ${service.url}/xrpc/fm.plyr.feed.getLatestTracks
+    health         ${service.url}/health
+  PDS            ${net.pdsUrl}
+  PLC directory  ${net.plcUrl}
+
+Demo accounts (password = <name>-password):
+${artists.map((a) => `  ${a.handle.padEnd(14)} ${a.did}  ${a.displayName}, ${a.tracks.length} tracks`).join('\n')}
+
+Ctrl-C stops everything.`)
+
+let stopping = false
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return
+    stopping = true
+    void (async () => {
+      await service.destroy()
+      await net.destroy()
+      process.exit(0)
+    })()
+  })
+}

@@ -1,0 +1,2 @@
+export { type DevAccount, DevNetwork, type DevNetworkOptions } from './network.js'
+export { seedDemo, type DemoArtist } from './demo.js'

@@ -1,0 +1,125 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Secp256k1Keypair } from '@atproto/crypto'
+import { Client } from '@atproto/lex'
+import { PDS } from '@atproto/pds'
+import * as plc from '@did-plc/server'
+
+export type DevAccount = {
+  did: `did:${string}:${string}`
+  handle: string
+  password: string
+  /** An authenticated client writing to this account's repo on the dev PDS. */
+  client: Client
+}
+
+export type DevNetworkOptions = {
+  /** Fixed ports for `npm run dev`; 0 (the default) picks free ones. */
+  plcPort?: number
+  pdsPort?: number
+}
+
+/**
+ * A PLC directory and a PDS on localhost, with no internet: what `npm run dev` runs
+ * and what end-to-end tests start and stop (`await using net = await DevNetwork.start()`).
+ */
+export class DevNetwork implements AsyncDisposable {
+  private constructor(
+    readonly plcUrl: string,
+    readonly pdsUrl: string,
+    private readonly plcServer: plc.PlcServer,
+    private readonly pds: PDS,
+    private readonly dataDir: string,
+  ) {}
+
+  static async start(opts: DevNetworkOptions = {}): Promise<DevNetwork> {
+    const plcServer = plc.PlcServer.create({ db: plc.Database.mock(), port: opts.plcPort ?? 0 })
+    const plcListener = await plcServer.start()
+    const plcUrl = `http://localhost:${(plcListener.address() as AddressInfo).port}`
+
+    const dataDir = await mkdtemp(join(tmpdir(), 'plyr-devnet-'))
+    const rotationKey = await Secp256k1Keypair.create({ exportable: true })
+    const recoveryKey = await Secp256k1Keypair.create()
+    // The PDS must know its own URL (DID documents point at it), so pick the port first.
+    const pdsPort = opts.pdsPort || (await freePort())
+    const pds = await PDS.fromEnv({
+      devMode: true,
+      port: pdsPort,
+      hostname: 'localhost',
+      dataDirectory: dataDir,
+      blobstoreDiskLocation: join(dataDir, 'blobs'),
+      didPlcUrl: plcUrl,
+      recoveryDidKey: recoveryKey.did(),
+      plcRotationKeyK256PrivateKeyHex: Buffer.from(await rotationKey.export()).toString('hex'),
+      jwtSecret: 'plyr-devnet-jwt-secret',
+      adminPassword: 'plyr-devnet-admin',
+      serviceHandleDomains: ['.test'],
+      inviteRequired: false,
+      disableSsrfProtection: true,
+      // audio files are larger than the default 5 MB blob limit
+      blobUploadLimit: 100 * 1024 * 1024,
+      bskyAppViewUrl: 'https://appview.invalid',
+      bskyAppViewDid: 'did:example:invalid',
+      modServiceUrl: 'https://moderator.invalid',
+      modServiceDid: 'did:example:invalid',
+      crawlers: [],
+    })
+    await pds.start()
+    return new DevNetwork(plcUrl, `http://localhost:${pdsPort}`, plcServer, pds, dataDir)
+  }
+
+  /** The PDS's firehose, for the indexer. */
+  get firehoseUrl(): string {
+    return this.pdsUrl.replace(/^http/, 'ws')
+  }
+
+  /** Environment for plyr services pointed at this network. */
+  serviceEnv(): Record<string, string> {
+    return {
+      FIREHOSE_URL: this.firehoseUrl,
+      PLC_URL: this.plcUrl,
+      HANDLE_RESOLVER_URL: this.pdsUrl,
+      IDENTITY_ALLOW_PRIVATE_NETWORK: 'true',
+    }
+  }
+
+  async createAccount(name: string): Promise<DevAccount> {
+    const handle = `${name}.test`
+    const password = `${name}-password`
+    const res = await fetch(`${this.pdsUrl}/xrpc/com.atproto.server.createAccount`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ handle, password, email: `${name}@example.test` }),
+    })
+    if (!res.ok)
+      throw new Error(`createAccount ${handle} failed: ${res.status} ${await res.text()}`)
+    const session = (await res.json()) as { did: DevAccount['did']; accessJwt: string }
+    const client = new Client({
+      did: session.did,
+      service: this.pdsUrl,
+      headers: { authorization: `Bearer ${session.accessJwt}` },
+    })
+    return { did: session.did, handle, password, client }
+  }
+
+  async destroy(): Promise<void> {
+    await this.pds.destroy()
+    await this.plcServer.destroy()
+    await rm(this.dataDir, { recursive: true, force: true })
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.destroy()
+  }
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net')
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}

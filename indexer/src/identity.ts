@@ -1,0 +1,92 @@
+import { safeFetchWrap } from '@atproto-labs/fetch-node'
+import { IdResolver } from '@atproto/identity'
+import type { Logger } from 'pino'
+import { trace } from '@opentelemetry/api'
+import type { ActorIdentity } from './store/actors.js'
+
+const tracer = trace.getTracer('@plyr/indexer')
+
+export type IdentityConfig = {
+  plcUrl: string
+  /** Resolve handles with com.atproto.identity.resolveHandle here instead of DNS/HTTPS. */
+  handleResolverUrl?: string
+  /** Let identity lookups reach private addresses (a local dev network). */
+  allowPrivateNetwork: boolean
+  timeoutMs: number
+}
+
+export type Identity = { resolver: IdResolver; fetch: typeof globalThis.fetch }
+
+/**
+ * The resolver and the fetch for every identity-related call. The fetch refuses loopback
+ * and private addresses (URLs in DID documents are untrusted) unless the config allows
+ * them for a local network.
+ */
+export function createIdentity(cfg: IdentityConfig): Identity {
+  const fetch = cfg.allowPrivateNetwork
+    ? globalThis.fetch
+    : (safeFetchWrap({ allowIpHost: false }) as typeof globalThis.fetch)
+  return { resolver: new IdResolver({ plcUrl: cfg.plcUrl, timeout: cfg.timeoutMs, fetch }), fetch }
+}
+
+/**
+ * What the index shows for an actor it sees for the first time: the handle their DID
+ * document claims, if it resolves back to them, and the display name of their Bluesky
+ * profile. Any failure leaves the field empty; it never blocks indexing.
+ */
+export function createActorLookup(
+  cfg: IdentityConfig,
+  { resolver, fetch }: Identity,
+  logger: Logger,
+) {
+  const resolveHandle = async (handle: string): Promise<string | undefined> => {
+    if (!cfg.handleResolverUrl) return resolver.handle.resolve(handle)
+    const url = new URL('/xrpc/com.atproto.identity.resolveHandle', cfg.handleResolverUrl)
+    url.searchParams.set('handle', handle)
+    const body = await getJson(fetch, url, cfg.timeoutMs)
+    return typeof body?.did === 'string' ? body.did : undefined
+  }
+
+  return async (did: string): Promise<ActorIdentity> =>
+    tracer.startActiveSpan('identity.lookupActor', async (span) => {
+      const identity: ActorIdentity = { handle: null, displayName: null, avatar: null }
+      try {
+        const data = await resolver.did.resolveAtprotoData(did)
+        const back = await resolveHandle(data.handle).catch(() => undefined)
+        identity.handle = back === did ? data.handle.toLowerCase() : null
+        identity.displayName = await fetchDisplayName(fetch, data.pds, did, cfg.timeoutMs)
+      } catch (err) {
+        logger.warn({ did, err: String(err) }, 'could not resolve actor identity')
+      } finally {
+        span.end()
+      }
+      return identity
+    })
+}
+
+async function fetchDisplayName(
+  fetch: Identity['fetch'],
+  pds: string,
+  did: string,
+  timeoutMs: number,
+): Promise<string | null> {
+  const url = new URL('/xrpc/com.atproto.repo.getRecord', pds)
+  url.searchParams.set('repo', did)
+  url.searchParams.set('collection', 'app.bsky.actor.profile')
+  url.searchParams.set('rkey', 'self')
+  const body = await getJson(fetch, url, timeoutMs)
+  const value = body?.value as { displayName?: unknown } | undefined
+  const name = value?.displayName
+  return typeof name === 'string' && name.length > 0 && name.length <= 640 ? name : null
+}
+
+async function getJson(
+  fetch: Identity['fetch'],
+  url: URL,
+  timeoutMs: number,
+): Promise<Record<string, unknown> | undefined> {
+  const res = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(timeoutMs) })
+  if (!res.ok) return undefined
+  const body: unknown = await res.json()
+  return body && typeof body === 'object' ? (body as Record<string, unknown>) : undefined
+}

@@ -1,0 +1,5 @@
+export { type IndexerConfig, ConfigError, indexerConfigFromEnv, bool } from './config.js'
+export type { IndexEvent } from './events.js'
+export { Indexer } from './indexer.js'
+export { Processor } from './processor.js'
+export type { SourceHealth } from './sources/health.js'

@@ -1,0 +1,159 @@
+import type { IdResolver } from '@atproto/identity'
+import { parseAccount, parseCommitAuthenticated, parseIdentity, type Event } from '@atproto/sync'
+import { Subscription } from '@atproto/xrpc-server'
+import { com } from '@plyr/lexicons'
+import type { Logger } from 'pino'
+import type { IndexEvent } from '../events.js'
+import type { Processor } from '../processor.js'
+import type { SourceHealth } from './health.js'
+
+type Message = com.atproto.sync.subscribeRepos.$Message
+const messages = com.atproto.sync.subscribeRepos
+
+export type FirehoseSourceOptions = {
+  url: string
+  processor: Processor
+  resolver: IdResolver
+  /** Collections to keep (exact NSIDs); everything else in a commit is dropped. */
+  collections: string[]
+  loadCursor: () => Promise<number | undefined>
+  logger: Logger
+  maxReconnectSeconds?: number
+}
+
+/**
+ * Reads a repo firehose (com.atproto.sync.subscribeRepos), verifying commit signatures
+ * against the repo's DID document. Events are applied one message at a time, in order:
+ * the next message is not read until the previous one is committed (backpressure).
+ */
+export class FirehoseSource {
+  readonly name = 'firehose'
+  private readonly abort = new AbortController()
+  private running?: Promise<void>
+  readonly health: SourceHealth
+
+  constructor(private readonly opts: FirehoseSourceOptions) {
+    this.health = {
+      source: this.name,
+      url: opts.url,
+      state: 'connecting',
+      lastEventAt: null,
+      lastError: null,
+      reconnects: 0,
+    }
+  }
+
+  start(): void {
+    this.running ??= this.run()
+  }
+
+  private async run(): Promise<void> {
+    const { opts } = this
+    const wanted = new Set(opts.collections)
+    const sub = new Subscription<Message>({
+      service: opts.url,
+      method: messages.$lxm,
+      signal: this.abort.signal,
+      maxReconnectSeconds: opts.maxReconnectSeconds ?? 30,
+      getParams: async () => {
+        const cursor = await opts.loadCursor()
+        return cursor === undefined ? undefined : { cursor }
+      },
+      validate: (value) => {
+        const result = messages.$message.safeParse(value)
+        if (result.success) return result.value
+        opts.logger.warn({ err: result.reason.message }, 'firehose: dropping malformed message')
+        return undefined
+      },
+      onReconnectError: (err, attempt) => {
+        this.health.state = 'unreachable'
+        this.health.lastError = String(err)
+        this.health.reconnects = attempt
+        opts.logger.warn(
+          { url: opts.url, attempt, err: String(err) },
+          'firehose unreachable; still serving from the index, retrying with backoff',
+        )
+      },
+    })
+    try {
+      for await (const msg of sub) {
+        this.health.state = 'connected'
+        this.health.lastError = null
+        const seq = 'seq' in msg && typeof msg.seq === 'number' ? msg.seq : undefined
+        if (seq === undefined) continue
+        const events = await this.parse(msg, wanted)
+        // Resume re-reads this message: its ops are idempotent, and a crash between two
+        // of them can lose nothing.
+        await opts.processor.apply(this.name, events, seq - 1)
+        this.health.lastEventAt = new Date().toISOString()
+      }
+    } catch (err) {
+      if (!this.abort.signal.aborted) {
+        this.health.state = 'unreachable'
+        this.health.lastError = String(err)
+        opts.logger.error({ err }, 'firehose stopped')
+      }
+    }
+  }
+
+  private async parse(msg: Message, wanted: Set<string>): Promise<IndexEvent[]> {
+    const { resolver, logger } = this.opts
+    try {
+      if (messages.commit.$isTypeOf(msg)) {
+        const evts = await parseCommitAuthenticated(resolver, msg, (c) => wanted.has(c))
+        return evts.map(toIndexEvent)
+      }
+      if (messages.identity.$isTypeOf(msg)) {
+        const evt = await parseIdentity(resolver, msg)
+        return evt ? [toIndexEvent(evt)] : []
+      }
+      if (messages.account.$isTypeOf(msg)) {
+        const evt = parseAccount(msg)
+        return evt ? [toIndexEvent(evt)] : []
+      }
+    } catch (err) {
+      logger.warn({ err: String(err) }, 'firehose: skipping a message that failed verification')
+    }
+    return []
+  }
+
+  async destroy(): Promise<void> {
+    this.abort.abort()
+    await this.running
+    this.health.state = 'stopped'
+  }
+}
+
+function toIndexEvent(evt: Event): IndexEvent {
+  switch (evt.event) {
+    case 'create':
+    case 'update':
+      return {
+        kind: 'commit',
+        op: evt.event,
+        did: evt.did,
+        collection: evt.collection,
+        rkey: evt.rkey,
+        uri: evt.uri.toString(),
+        rev: evt.rev,
+        cid: evt.cid.toString(),
+        record: evt.record,
+      }
+    case 'delete':
+      return {
+        kind: 'commit',
+        op: 'delete',
+        did: evt.did,
+        collection: evt.collection,
+        rkey: evt.rkey,
+        uri: evt.uri.toString(),
+        rev: evt.rev,
+      }
+    case 'identity':
+      return { kind: 'identity', did: evt.did, handle: evt.handle }
+    case 'account':
+      return { kind: 'account', did: evt.did, active: evt.active, status: evt.status }
+    case 'sync':
+      throw new Error('sync events are not parsed')
+  }
+}

@@ -1,0 +1,24 @@
+import type { Kysely } from 'kysely'
+import type { IndexSchema } from '@plyr/db'
+import type { Tx } from '../plugins/plugin.js'
+
+/** Saved in the same transaction as the rows the cursor covers. */
+export async function saveCursor(tx: Tx, source: string, cursor: number): Promise<void> {
+  await tx
+    .insertInto('cursor')
+    .values({ source, cursor, updated_at: new Date() })
+    .onConflict((oc) => oc.column('source').doUpdateSet({ cursor, updated_at: new Date() }))
+    .execute()
+}
+
+export async function loadCursor(
+  db: Kysely<IndexSchema>,
+  source: string,
+): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('cursor')
+    .select('cursor')
+    .where('source', '=', source)
+    .executeTakeFirst()
+  return row?.cursor
+}

@@ -5,7 +5,10 @@ export default tseslint.config(
   { ignores: ['**/node_modules/', 'data/', 'lexicons/src/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
-  { files: ['**/*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
+  {
+    files: ['**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': [

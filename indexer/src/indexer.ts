@@ -33,7 +33,7 @@ export class Indexer implements AsyncDisposable {
       processor,
       resolver: identity.resolver,
       collections: Object.values(namespace.collections),
-      loadCursor: () => loadCursor(db, 'firehose'),
+      loadCursor: (source) => loadCursor(db, source),
       logger: logger.child({ source: 'firehose' }),
     })
   }

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { IndexSchema } from '@plyr/db'
-import type { PlyrNamespace } from '@plyr/lexicons'
+import { lexToJson } from '@atproto/lex'
+import type { PlyrNamespace, RecordName } from '@plyr/lexicons'
 import type { CommitEvent, IndexEvent } from './events.js'
 import { plugins } from './plugins/index.js'
 import type { Tx } from './plugins/plugin.js'
@@ -86,12 +87,9 @@ export class Processor {
     }
 
     if (rev !== undefined && rev >= evt.rev) return 'ignored'
-    const check = this.opts.namespace.validateRecord(plugin.name, evt.record)
-    if (!check.ok || !evt.cid || !evt.record) {
-      this.opts.logger.warn(
-        { uri: evt.uri, reason: check.ok ? 'missing cid or record' : check.reason },
-        'skipping invalid record',
-      )
+    const problem = this.problemWith(plugin.name, evt)
+    if (problem || !evt.cid || !evt.record) {
+      this.opts.logger.warn({ uri: evt.uri, reason: problem }, 'skipping invalid record')
       return 'invalid'
     }
     const identity = newActors.get(evt.did)
@@ -100,6 +98,16 @@ export class Processor {
     await putRecord(tx, { ...evt, cid: evt.cid, record: evt.record, indexedAt })
     await plugin.upsert(tx, { ...evt, cid: evt.cid, record: evt.record, indexedAt })
     return 'applied'
+  }
+
+  /** Why a record cannot be indexed, if it cannot. */
+  private problemWith(name: RecordName, evt: CommitEvent): string | undefined {
+    if (!evt.cid || !evt.record) return 'missing cid or record'
+    const check = this.opts.namespace.validateRecord(name, evt.record)
+    if (!check.ok) return check.reason
+    // valid under the lexicon, but Postgres text and jsonb cannot hold NUL characters
+    if (JSON.stringify(lexToJson(evt.record)).includes('\\u0000')) return 'contains a NUL character'
+    return undefined
   }
 
   private async lookupNewActors(events: IndexEvent[]): Promise<Map<string, ActorIdentity>> {

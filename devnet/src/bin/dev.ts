@@ -1,6 +1,8 @@
 // npm run dev: a local PLC + PDS with demo artists, and plyr (AppView + indexer) on them.
-import { appViewConfigFromEnv } from '@plyr/appview'
-import { PlyrService } from '@plyr/appview'
+import { appViewConfigFromEnv, PlyrService } from '@plyr/appview'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { pino } from 'pino'
 import { DevNetwork } from '../network.js'
 import { seedDemo } from '../demo.js'
@@ -12,11 +14,13 @@ const net = await DevNetwork.start({
   plcPort: Number(process.env.DEV_PLC_PORT || 2582),
   pdsPort: Number(process.env.DEV_PDS_PORT || 2583),
 })
+// The network lives only as long as this process, so its index does too.
+const dataDir = await mkdtemp(join(tmpdir(), 'plyr-dev-'))
 const cfg = appViewConfigFromEnv({
   ...process.env,
   ...net.serviceEnv(),
   PLYR_NAMESPACE: namespace,
-  DATA_DIR: process.env.DATA_DIR || './data/dev',
+  DATA_DIR: dataDir,
 })
 const service = await PlyrService.start(cfg, logger)
 const artists = await seedDemo(net, namespace)
@@ -43,6 +47,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void (async () => {
       await service.destroy()
       await net.destroy()
+      await rm(dataDir, { recursive: true, force: true })
       process.exit(0)
     })()
   })

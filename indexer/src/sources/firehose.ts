@@ -16,7 +16,7 @@ export type FirehoseSourceOptions = {
   resolver: IdResolver
   /** Collections to keep (exact NSIDs); everything else in a commit is dropped. */
   collections: string[]
-  loadCursor: () => Promise<number | undefined>
+  loadCursor: (source: string) => Promise<number | undefined>
   logger: Logger
   maxReconnectSeconds?: number
 }
@@ -27,14 +27,16 @@ export type FirehoseSourceOptions = {
  * the next message is not read until the previous one is committed (backpressure).
  */
 export class FirehoseSource {
-  readonly name = 'firehose'
+  /** Cursors are per host: another host's sequence numbers mean nothing here. */
+  readonly name: string
   private readonly abort = new AbortController()
   private running?: Promise<void>
   readonly health: SourceHealth
 
   constructor(private readonly opts: FirehoseSourceOptions) {
+    this.name = `firehose ${opts.url}`
     this.health = {
-      source: this.name,
+      source: 'firehose',
       url: opts.url,
       state: 'connecting',
       lastEventAt: null,
@@ -56,7 +58,7 @@ export class FirehoseSource {
       signal: this.abort.signal,
       maxReconnectSeconds: opts.maxReconnectSeconds ?? 30,
       getParams: async () => {
-        const cursor = await opts.loadCursor()
+        const cursor = await opts.loadCursor(this.name)
         return cursor === undefined ? undefined : { cursor }
       },
       validate: (value) => {

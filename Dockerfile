@@ -1,0 +1,9 @@
+# One image for every plyr service; docker-compose.yml picks the command.
+FROM node:24-bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY . .
+RUN npm ci --no-audit --no-fund
+ENV NODE_ENV=production
+EXPOSE 3000
+CMD ["npm", "start"]

@@ -1,0 +1,174 @@
+import { Client } from '@atproto/lex'
+import { pino } from 'pino'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fm, PlyrNamespace } from '@plyr/lexicons'
+import { openTestDatabase, testDatabaseKind, type TestDatabase } from '@plyr/db/testing'
+import { Processor, indexerConfigFromEnv, type IndexEvent } from '@plyr/indexer'
+import { AppViewServer } from '../src/server.js'
+
+const logger = pino({ level: 'silent' })
+const artists = {
+  'did:plc:aurora00000000000000000': { handle: 'aurora.test', displayName: 'Aurora Vale' },
+  'did:plc:basil000000000000000000': { handle: 'basil.test', displayName: null },
+}
+const [aurora, basil] = Object.keys(artists) as [`did:${string}`, `did:${string}`]
+const CID = 'bafyreicnos5k3ureyshmsiefqv7nufjcktawfenxcsaftfhu5jfokqk7um'
+
+function createTrack(did: string, n: number): IndexEvent {
+  const rkey = `3kaaaaaaaa${String(n).padStart(3, '0')}`
+  return {
+    kind: 'commit',
+    op: 'create',
+    did,
+    collection: 'fm.plyr.track',
+    rkey,
+    uri: `at://${did}/fm.plyr.track/${rkey}`,
+    rev: '3k001',
+    cid: CID,
+    record: {
+      $type: 'fm.plyr.track',
+      title: `Track ${n}`,
+      artist: 'someone',
+      fileType: 'mp3',
+      duration: 100 + n,
+      // several tracks share a timestamp, so the uri tiebreak is exercised
+      createdAt: new Date(Date.UTC(2026, 0, 1, 0, Math.floor(n / 2))).toISOString(),
+    },
+  }
+}
+
+describe(`AppView feed on ${testDatabaseKind()}`, () => {
+  let database: TestDatabase
+  let server: AppViewServer
+  let url: string
+  let client: Client
+
+  beforeAll(async () => {
+    database = await openTestDatabase()
+    const processor = new Processor({
+      db: database.db,
+      namespace: new PlyrNamespace(),
+      lookupActor: async (did) => ({
+        ...artists[did as keyof typeof artists],
+        avatar: null,
+      }),
+      logger,
+    })
+    const events = [
+      ...Array.from({ length: 7 }, (_, n) => createTrack(aurora, n)),
+      createTrack(basil, 100),
+    ]
+    await processor.apply('test', events, 1)
+    server = new AppViewServer({
+      cfg: {
+        port: 0,
+        namespace: 'fm.plyr',
+        dataDir: '',
+        runIndexer: false,
+        indexer: indexerConfigFromEnv({}),
+      },
+      db: database.db,
+      logger,
+    })
+    url = `http://localhost:${await server.start(0)}`
+    client = new Client({ service: url })
+  })
+  afterAll(async () => {
+    await server?.destroy()
+    await database?.destroy()
+  })
+
+  const get = async (path: string) => {
+    const res = await fetch(`${url}${path}`)
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> }
+  }
+
+  it('pages through the newest tracks to the end with no duplicates or gaps', async () => {
+    const seen: string[] = []
+    let cursor: string | undefined
+    let pages = 0
+    do {
+      const page = await client.call(fm.plyr.feed.getLatestTracks, { limit: 3, cursor })
+      seen.push(...page.tracks.map((t) => t.title))
+      cursor = page.cursor
+      pages++
+    } while (cursor && pages < 10)
+    expect(seen).toEqual([
+      'Track 100',
+      'Track 6',
+      'Track 5',
+      'Track 4',
+      'Track 3',
+      'Track 2',
+      'Track 1',
+      'Track 0',
+    ])
+    expect(pages).toBe(3)
+  })
+
+  it('hydrates the artist on every track view', async () => {
+    const { tracks } = await client.call(fm.plyr.feed.getLatestTracks, { limit: 2 })
+    expect(tracks[0]?.artist).toEqual({ did: basil, handle: 'basil.test' })
+    expect(tracks[1]).toMatchObject({
+      artist: { did: aurora, handle: 'aurora.test', displayName: 'Aurora Vale' },
+      title: 'Track 6',
+      duration: 106,
+      record: { $type: 'fm.plyr.track', title: 'Track 6' },
+    })
+  })
+
+  it('gets one track by uri, and answers TrackNotFound for an unknown one', async () => {
+    const uri = `at://${aurora}/fm.plyr.track/3kaaaaaaaa003` as const
+    const { track } = await client.call(fm.plyr.feed.getTrack, { uri })
+    expect(track).toMatchObject({ uri, title: 'Track 3', artist: { handle: 'aurora.test' } })
+    const missing = await get(`/xrpc/fm.plyr.feed.getTrack?uri=${encodeURIComponent(`${uri}x`)}`)
+    expect(missing).toMatchObject({ status: 400, body: { error: 'TrackNotFound' } })
+  })
+
+  it('answers bad params and malformed cursors with InvalidRequest, never 500', async () => {
+    for (const query of [
+      'limit=0',
+      'limit=101',
+      'limit=ten',
+      'cursor=garbage',
+      'cursor=12::nope',
+    ]) {
+      const res = await get(`/xrpc/fm.plyr.feed.getLatestTracks?${query}`)
+      expect({ query, status: res.status }).toEqual({ query, status: 400 })
+      expect(res.body.error).toMatch(/InvalidRequest|InvalidCursor/)
+    }
+    const noUri = await get('/xrpc/fm.plyr.feed.getTrack')
+    expect(noUri.status).toBe(400)
+    const badUri = await get('/xrpc/fm.plyr.feed.getTrack?uri=not-an-at-uri')
+    expect(badUri.status).toBe(400)
+  })
+
+  it('hides the tracks of an account that is not active', async () => {
+    await database.db
+      .updateTable('actor')
+      .set({ status: 'suspended' })
+      .where('did', '=', basil)
+      .execute()
+    try {
+      const { tracks } = await client.call(fm.plyr.feed.getLatestTracks, { limit: 100 })
+      expect(tracks.map((t) => t.artist.did)).not.toContain(basil)
+      expect(tracks).toHaveLength(7)
+      const uri = `at://${basil}/fm.plyr.track/3kaaaaaaaa100`
+      const res = await get(`/xrpc/fm.plyr.feed.getTrack?uri=${encodeURIComponent(uri)}`)
+      expect(res).toMatchObject({ status: 400, body: { error: 'TrackNotFound' } })
+    } finally {
+      await database.db
+        .updateTable('actor')
+        .set({ status: 'active' })
+        .where('did', '=', basil)
+        .execute()
+    }
+  })
+
+  it('reports health with the database state', async () => {
+    expect(await get('/health')).toEqual({
+      status: 200,
+      body: { status: 'ok', database: 'ok', indexer: null },
+    })
+  })
+})

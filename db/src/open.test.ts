@@ -1,0 +1,79 @@
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openTestDatabase, testDatabaseKind, type TestDatabase } from './testing.js'
+
+describe(`data layer on ${testDatabaseKind()}`, () => {
+  let database: TestDatabase
+  beforeAll(async () => {
+    database = await openTestDatabase()
+  })
+  afterAll(async () => {
+    await database?.destroy()
+  })
+
+  it('runs on the backend the test run asked for', () => {
+    expect(database.kind).toBe(testDatabaseKind())
+  })
+
+  it('migrates to the newest schema, and migrating again changes nothing', async () => {
+    await database.migrate()
+    const tables = await sql<{ table_name: string }>`
+      select table_name from information_schema.tables
+      where table_schema = 'public' and table_name not like 'kysely_%' order by table_name`.execute(
+      database.db,
+    )
+    expect(tables.rows.map((r) => r.table_name)).toEqual([
+      'actor',
+      'comment',
+      'cursor',
+      'like',
+      'list',
+      'list_item',
+      'record',
+      'track',
+    ])
+  })
+
+  it('stores raw records as jsonb and reads them back as objects', async () => {
+    const json = { $type: 'fm.plyr.track', title: 'Ünïcødé "quotes"', nested: { n: [1, 2] } }
+    await database.db
+      .insertInto('record')
+      .values({
+        uri: 'at://did:plc:a/fm.plyr.track/1',
+        did: 'did:plc:a',
+        collection: 'fm.plyr.track',
+        rkey: '1',
+        cid: 'bafy',
+        rev: '3k',
+        json: JSON.stringify(json),
+        indexed_at: new Date(),
+      })
+      .execute()
+    const row = await database.db
+      .selectFrom('record')
+      .select(['json'])
+      .where('uri', '=', 'at://did:plc:a/fm.plyr.track/1')
+      .executeTakeFirstOrThrow()
+    expect(row.json).toEqual(json)
+    const title = await sql<{ t: string }>`select json->>'title' as t from record`.execute(
+      database.db,
+    )
+    expect(title.rows[0]?.t).toBe(json.title)
+  })
+
+  it('reads timestamps as Dates and big cursors as exact numbers', async () => {
+    const at = new Date('2026-03-04T05:06:07.089Z')
+    const cursor = 1_795_289_597_074_123 // Jetstream time_us scale
+    await database.db
+      .insertInto('cursor')
+      .values({ source: 'test', cursor, updated_at: at })
+      .execute()
+    const row = await database.db
+      .selectFrom('cursor')
+      .selectAll()
+      .where('source', '=', 'test')
+      .executeTakeFirstOrThrow()
+    expect(row.cursor).toBe(cursor)
+    expect(row.updated_at).toEqual(at)
+  })
+})

@@ -3,7 +3,7 @@ import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fm, PlyrNamespace } from '@plyr/lexicons'
 import { openTestDatabase, testDatabaseKind, type TestDatabase } from '@plyr/db/testing'
-import { Processor, indexerConfigFromEnv, type IndexEvent } from '@plyr/indexer'
+import { createPlugins, indexerConfigFromEnv, Processor, type IndexEvent } from '@plyr/indexer'
 import { AppViewServer } from '../src/server.js'
 
 const logger = pino({ level: 'silent' })
@@ -47,18 +47,15 @@ describe(`AppView feed on ${testDatabaseKind()}`, () => {
     database = await openTestDatabase()
     const processor = new Processor({
       db: database.db,
-      namespace: new PlyrNamespace(),
-      lookupActor: async (did) => ({
-        ...artists[did as keyof typeof artists],
-        avatar: null,
-      }),
+      plugins: createPlugins(new PlyrNamespace(), { trustedMediaOrigins: new Set() }),
+      lookupActor: async (did) => artists[did as keyof typeof artists],
       logger,
     })
     const events = [
       ...Array.from({ length: 7 }, (_, n) => createTrack(aurora, n)),
       createTrack(basil, 100),
     ]
-    await processor.apply('test', events, 1)
+    await processor.apply(events)
     server = new AppViewServer({
       cfg: {
         port: 0,

@@ -24,13 +24,17 @@ describe(`data layer on ${testDatabaseKind()}`, () => {
     )
     expect(tables.rows.map((r) => r.table_name)).toEqual([
       'actor',
+      'artist_profile',
       'comment',
       'cursor',
+      'invalid_record',
       'like',
       'list',
       'list_item',
       'record',
+      'tombstone',
       'track',
+      'track_tag',
     ])
   })
 

@@ -9,9 +9,23 @@ export type AccountStatus = 'active' | 'deactivated' | 'suspended' | 'takendown'
 export interface ActorTable {
   did: string
   handle: string | null
+  /** From the actor's Bluesky profile (app.bsky.actor.profile). */
   display_name: string | null
-  avatar: string | null
+  /** The Bluesky profile's avatar blob, served from the actor's PDS. */
+  avatar_cid: string | null
   status: AccountStatus
+  indexed_at: Timestamp
+  /** When the actor's existing records were fetched from their PDS; null until then. */
+  backfilled_at: Timestamp | null
+}
+
+/** fm.plyr.actor.profile: an artist's plyr profile. */
+export interface ArtistProfileTable {
+  did: string
+  bio: string | null
+  avatar_url: string | null
+  avatar_url_trusted: boolean
+  created_at: Timestamp
   indexed_at: Timestamp
 }
 
@@ -38,12 +52,23 @@ export interface TrackTable {
   description: string | null
   file_type: string
   audio_url: string | null
+  /** Whether audio_url's origin is in the configured allowlist (TRUSTED_MEDIA_ORIGINS). */
+  audio_url_trusted: boolean
   image_url: string | null
+  image_url_trusted: boolean
   audio_blob_cid: string | null
+  /** Recomputed from the like and comment rows whenever they change; never incremented. */
+  like_count: ColumnType<number, number | undefined, number>
+  comment_count: ColumnType<number, number | undefined, number>
   created_at: Timestamp
   indexed_at: Timestamp
   /** The earlier of created_at and indexed_at: a future createdAt cannot top the feed. */
   sort_at: Timestamp
+}
+
+export interface TrackTagTable {
+  track_uri: string
+  tag: string
 }
 
 export interface LikeTable {
@@ -83,6 +108,26 @@ export interface ListItemTable {
   subject_cid: string
 }
 
+/** A deleted record: a create older than the delete must not bring it back. */
+export interface TombstoneTable {
+  uri: string
+  did: string
+  collection: string
+  rev: string
+  deleted_at: Timestamp
+}
+
+/** A record that failed its lexicon, kept so an operator can see why it is missing. */
+export interface InvalidRecordTable {
+  uri: string
+  did: string
+  collection: string
+  rev: string
+  cid: string | null
+  reason: string
+  seen_at: Timestamp
+}
+
 /** The processed position of an event source, saved with the rows it covers. */
 export interface CursorTable {
   source: string
@@ -92,8 +137,12 @@ export interface CursorTable {
 
 export interface IndexSchema {
   actor: ActorTable
+  artist_profile: ArtistProfileTable
   record: RecordTable
+  tombstone: TombstoneTable
+  invalid_record: InvalidRecordTable
   track: TrackTable
+  track_tag: TrackTagTable
   like: LikeTable
   comment: CommentTable
   list: ListTable

@@ -7,6 +7,8 @@ export type IndexerConfig = {
   handleResolverUrl?: string
   allowPrivateNetwork: boolean
   identityTimeoutMs: number
+  /** Origins whose audio and image URLs in records are trusted (TRUSTED_MEDIA_ORIGINS). */
+  trustedMediaOrigins: string[]
 }
 
 export class ConfigError extends Error {}
@@ -22,6 +24,7 @@ export function indexerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Inde
       : undefined,
     allowPrivateNetwork: bool(env, 'IDENTITY_ALLOW_PRIVATE_NETWORK', false),
     identityTimeoutMs: 3000,
+    trustedMediaOrigins: origins(env, 'TRUSTED_MEDIA_ORIGINS'),
   }
 }
 
@@ -45,4 +48,27 @@ export function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): b
   if (['1', 'true', 'yes'].includes(value.toLowerCase())) return true
   if (['0', 'false', 'no'].includes(value.toLowerCase())) return false
   throw new ConfigError(`${name} must be true or false, got "${value}"`)
+}
+
+/** A comma-separated list of origins (`https://cdn.example.com`), each checked. */
+function origins(env: NodeJS.ProcessEnv, name: string): string[] {
+  const list = (env[name] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+  return list.map((value) => {
+    let parsed: URL
+    try {
+      parsed = new URL(value)
+    } catch {
+      throw new ConfigError(`${name}: "${value}" is not an origin like https://cdn.example.com`)
+    }
+    if (
+      parsed.origin !== value.replace(/\/$/, '') ||
+      !['http:', 'https:'].includes(parsed.protocol)
+    ) {
+      throw new ConfigError(`${name}: "${value}" is not an origin like https://cdn.example.com`)
+    }
+    return parsed.origin
+  })
 }

@@ -49,7 +49,7 @@ export function createActorLookup(
 
   return async (did: string): Promise<ActorIdentity> =>
     tracer.startActiveSpan('identity.lookupActor', async (span) => {
-      const identity: ActorIdentity = { handle: null, displayName: null, avatar: null }
+      const identity: ActorIdentity = { handle: null, displayName: null }
       try {
         const data = await resolver.did.resolveAtprotoData(did)
         const back = await resolveHandle(data.handle).catch(() => undefined)

@@ -1,5 +1,6 @@
 export { type IndexerConfig, ConfigError, indexerConfigFromEnv, bool } from './config.js'
 export type { IndexEvent } from './events.js'
 export { Indexer } from './indexer.js'
-export { Processor } from './processor.js'
+export { Processor, type Outcome } from './processor.js'
+export { createPlugins } from './plugins/index.js'
 export type { SourceHealth } from './sources/health.js'

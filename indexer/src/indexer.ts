@@ -4,6 +4,7 @@ import type { IndexSchema } from '@plyr/db'
 import { PlyrNamespace } from '@plyr/lexicons'
 import type { IndexerConfig } from './config.js'
 import { createActorLookup, createIdentity } from './identity.js'
+import { createPlugins } from './plugins/index.js'
 import { Processor } from './processor.js'
 import { FirehoseSource } from './sources/firehose.js'
 import type { SourceHealth } from './sources/health.js'
@@ -22,9 +23,12 @@ export class Indexer implements AsyncDisposable {
       timeoutMs: cfg.identityTimeoutMs,
     }
     const identity = createIdentity(identityCfg)
+    const plugins = createPlugins(namespace, {
+      trustedMediaOrigins: new Set(cfg.trustedMediaOrigins),
+    })
     const processor = new Processor({
       db,
-      namespace,
+      plugins,
       lookupActor: createActorLookup(identityCfg, identity, logger),
       logger,
     })
@@ -32,7 +36,7 @@ export class Indexer implements AsyncDisposable {
       url: cfg.firehoseUrl,
       processor,
       resolver: identity.resolver,
-      collections: Object.values(namespace.collections),
+      collections: [...plugins.keys()],
       loadCursor: (source) => loadCursor(db, source),
       logger: logger.child({ source: 'firehose' }),
     })

@@ -2,48 +2,18 @@ import { pino } from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { PlyrNamespace } from '@plyr/lexicons'
 import { openTestDatabase, testDatabaseKind, type TestDatabase } from '@plyr/db/testing'
-import type { CommitEvent, IndexEvent } from './events.js'
+import { del, put, subjectRecord, trackRecord } from '../test/events.js'
+import type { IndexEvent } from './events.js'
+import { createPlugins } from './plugins/index.js'
 import { Processor } from './processor.js'
 import { loadCursor } from './store/cursors.js'
 
-const did = 'did:plc:aurora00000000000000000'
-const uri = `at://${did}/fm.plyr.track/3kaaaaaaaaa22`
-const cid = (n: number) =>
-  [
-    'bafyreicnos5k3ureyshmsiefqv7nufjcktawfenxcsaftfhu5jfokqk7um',
-    'bafyreibwcvcbzxd3px3jjghg4sjmb2zrt4zrnkuy6tvmoavqu4kcoh232m',
-    'bafyreig7hqeuf3bovkzjcwa3zqkffqyt53doyycb5xu7wh5jy3cqdr5xbm',
-  ][n]!
-
-function trackEvent(op: 'create' | 'update', rev: string, title: string, extra = {}): CommitEvent {
-  return {
-    kind: 'commit',
-    op,
-    did,
-    collection: 'fm.plyr.track',
-    rkey: '3kaaaaaaaaa22',
-    uri,
-    rev,
-    cid: cid(rev === '3k001' ? 0 : rev === '3k002' ? 1 : 2),
-    record: {
-      $type: 'fm.plyr.track',
-      title,
-      artist: 'Aurora Vale',
-      fileType: 'mp3',
-      createdAt: '2026-01-01T00:00:00.000Z',
-      ...extra,
-    },
-  }
-}
-const deleteEvent = (rev: string): CommitEvent => ({
-  kind: 'commit',
-  op: 'delete',
-  did,
-  collection: 'fm.plyr.track',
-  rkey: '3kaaaaaaaaa22',
-  uri,
-  rev,
-})
+const aurora = 'did:plc:aurora00000000000000000'
+const basil = 'did:plc:basil000000000000000000'
+const T = 'fm.plyr.track'
+const trackUri = `at://${aurora}/${T}/t1`
+const createTrack = (revision: number, title = 'Northern Static', extra = {}) =>
+  put('create', aurora, T, 't1', revision, trackRecord(title, extra))
 
 describe(`processor on ${testDatabaseKind()}`, () => {
   let database: TestDatabase
@@ -54,10 +24,12 @@ describe(`processor on ${testDatabaseKind()}`, () => {
     lookups = []
     processor = new Processor({
       db: database.db,
-      namespace: new PlyrNamespace('fm.plyr'),
-      lookupActor: async (d) => {
-        lookups.push(d)
-        return { handle: 'aurora.test', displayName: 'Aurora Vale', avatar: null }
+      plugins: createPlugins(new PlyrNamespace('fm.plyr'), {
+        trustedMediaOrigins: new Set(['https://cdn.plyr.fm']),
+      }),
+      lookupActor: async (did) => {
+        lookups.push(did)
+        return { handle: did === aurora ? 'aurora.test' : 'basil.test', displayName: null }
       },
       logger: pino({ level: 'silent' }),
     })
@@ -66,86 +38,272 @@ describe(`processor on ${testDatabaseKind()}`, () => {
     await database.destroy()
   })
 
-  const tracks = () => database.db.selectFrom('track').selectAll().execute()
-  const apply = (events: IndexEvent[], cursor = 1) => processor.apply('test', events, cursor)
+  const db = () => database.db
+  const apply = (...events: IndexEvent[]) => processor.apply(events)
+  const tracks = () => db().selectFrom('track').selectAll().orderBy('uri').execute()
+  const counts = async () =>
+    db()
+      .selectFrom('track')
+      .select(['like_count', 'comment_count'])
+      .where('uri', '=', trackUri)
+      .executeTakeFirst()
 
   it('indexes a new track with its raw record and its artist, looked up once', async () => {
-    expect(await apply([trackEvent('create', '3k001', 'Northern Static')])).toEqual(['applied'])
-    await apply([trackEvent('update', '3k002', 'Northern Static (edit)')])
-    const [track] = await tracks()
-    expect(track).toMatchObject({ uri, did, title: 'Northern Static (edit)', file_type: 'mp3' })
-    const actor = await database.db.selectFrom('actor').selectAll().executeTakeFirstOrThrow()
+    expect(await apply(createTrack(1))).toEqual(['applied'])
+    await apply(put('update', aurora, T, 't1', 2, trackRecord('Northern Static (edit)')))
+    expect(await tracks()).toEqual([
+      expect.objectContaining({ uri: trackUri, did: aurora, title: 'Northern Static (edit)' }),
+    ])
+    const actor = await db().selectFrom('actor').selectAll().executeTakeFirstOrThrow()
     expect(actor).toMatchObject({
-      did,
+      did: aurora,
       handle: 'aurora.test',
-      display_name: 'Aurora Vale',
       status: 'active',
+      backfilled_at: null,
     })
-    expect(lookups).toEqual([did])
-    const record = await database.db.selectFrom('record').selectAll().executeTakeFirstOrThrow()
-    expect(record).toMatchObject({ uri, rev: '3k002', collection: 'fm.plyr.track' })
+    expect(lookups).toEqual([aurora])
+    const record = await db().selectFrom('record').selectAll().executeTakeFirstOrThrow()
+    expect(record).toMatchObject({
+      uri: trackUri,
+      rev: '3k00000000002',
+      json: { title: 'Northern Static (edit)' },
+    })
   })
 
-  it('ignores a replayed create', async () => {
-    await apply([trackEvent('create', '3k001', 'First')])
+  it('a replayed create changes nothing', async () => {
+    await apply(createTrack(1))
     const before = await tracks()
-    expect(await apply([trackEvent('create', '3k001', 'First')])).toEqual(['ignored'])
+    expect(await apply(createTrack(1))).toEqual(['ignored'])
     expect(await tracks()).toEqual(before)
   })
 
-  it('applies an update only if its rev is newer; a late older version is ignored', async () => {
-    await apply([trackEvent('create', '3k001', 'v1')])
-    await apply([trackEvent('update', '3k003', 'v3')])
-    expect(await apply([trackEvent('update', '3k002', 'v2')])).toEqual(['ignored'])
+  it('applies an update only if its rev is newer; an older version arriving later is ignored', async () => {
+    await apply(createTrack(1, 'v1'))
+    await apply(put('update', aurora, T, 't1', 3, trackRecord('v3')))
+    expect(await apply(put('update', aurora, T, 't1', 2, trackRecord('v2')))).toEqual(['ignored'])
     expect((await tracks())[0]?.title).toBe('v3')
   })
 
-  it('deletes a track; a delete of something unknown is a no-op', async () => {
-    await apply([trackEvent('create', '3k001', 'gone soon')])
-    await apply([deleteEvent('3k002')])
-    expect(await tracks()).toEqual([])
-    expect(await database.db.selectFrom('record').selectAll().execute()).toEqual([])
-    await expect(apply([deleteEvent('3k009')])).resolves.toEqual(['applied'])
+  it('within one batch, the newest version of each record wins whatever the order', async () => {
+    const out = await apply(
+      put('update', aurora, T, 't1', 3, trackRecord('v3')),
+      createTrack(1, 'v1'),
+      put('update', aurora, T, 't1', 2, trackRecord('v2')),
+    )
+    expect(out).toEqual(['applied', 'ignored', 'ignored'])
+    expect((await tracks()).map((t) => t.title)).toEqual(['v3'])
   })
 
-  it('skips an invalid record without stopping the batch', async () => {
-    const invalid = trackEvent('create', '3k001', '')
-    const nul = { ...trackEvent('create', '3k001', 'nul \u0000 byte'), uri: `${uri}x`, rkey: '3kx' }
-    const valid = { ...trackEvent('create', '3k001', 'fine'), uri: `${uri}y`, rkey: '3ky' }
-    expect(await apply([invalid, nul, valid])).toEqual(['invalid', 'invalid', 'applied'])
+  it('a delete that arrives before its create leaves a tombstone: the late create stays out', async () => {
+    expect(await apply(del(aurora, T, 't1', 2))).toEqual(['applied'])
+    expect(await apply(createTrack(1))).toEqual(['ignored'])
+    expect(await tracks()).toEqual([])
+    const tomb = await db().selectFrom('tombstone').selectAll().executeTakeFirstOrThrow()
+    expect(tomb).toMatchObject({ uri: trackUri, rev: '3k00000000002' })
+    // a newer write of the same record key is a new record, and comes in
+    expect(await apply(createTrack(3, 'again'))).toEqual(['applied'])
+    expect((await tracks()).map((t) => t.title)).toEqual(['again'])
+  })
+
+  it('a delete of a stored record removes its rows; a replayed old delete does not touch a newer write', async () => {
+    await apply(createTrack(1))
+    await apply(del(aurora, T, 't1', 2))
+    expect(await tracks()).toEqual([])
+    expect(await db().selectFrom('record').selectAll().execute()).toEqual([])
+    await apply(createTrack(3, 'back'))
+    expect(await apply(del(aurora, T, 't1', 2))).toEqual(['ignored'])
+    expect((await tracks()).map((t) => t.title)).toEqual(['back'])
+  })
+
+  it('a like or comment whose track arrives later counts once the track exists', async () => {
+    await apply(
+      put('create', basil, 'fm.plyr.like', 'l1', 1, subjectRecord(trackUri)),
+      put(
+        'create',
+        basil,
+        'fm.plyr.comment',
+        'c1',
+        2,
+        subjectRecord(trackUri, { text: 'wow', timestampMs: 1500 }),
+      ),
+    )
+    expect(await counts()).toBeUndefined()
+    await apply(createTrack(1))
+    expect(await counts()).toEqual({ like_count: 1, comment_count: 1 })
+  })
+
+  it('a second like of the same track by the same actor counts once; deleting one keeps the count right', async () => {
+    await apply(createTrack(1))
+    await apply(put('create', basil, 'fm.plyr.like', 'l1', 2, subjectRecord(trackUri)))
+    await apply(put('create', basil, 'fm.plyr.like', 'l2', 3, subjectRecord(trackUri)))
+    await apply(put('create', aurora, 'fm.plyr.like', 'l3', 4, subjectRecord(trackUri)))
+    expect((await counts())?.like_count).toBe(2)
+    await apply(del(basil, 'fm.plyr.like', 'l1', 5))
+    expect((await counts())?.like_count).toBe(2)
+    await apply(del(basil, 'fm.plyr.like', 'l2', 6))
+    expect((await counts())?.like_count).toBe(1)
+  })
+
+  it('recomputes counts from rows: replays and stale stored counts cannot skew them', async () => {
+    await apply(createTrack(1))
+    const like = put('create', basil, 'fm.plyr.like', 'l1', 2, subjectRecord(trackUri))
+    await apply(like)
+    await apply(like)
+    await db().updateTable('track').set({ like_count: 99 }).execute()
+    await apply(put('create', aurora, 'fm.plyr.like', 'l2', 3, subjectRecord(trackUri)))
+    expect((await counts())?.like_count).toBe(2)
+  })
+
+  it('skips an invalid record with the reason stored for operators, without stopping the batch', async () => {
+    const invalid = put('create', aurora, T, 'bad', 1, trackRecord(''))
+    const nul = put('create', aurora, T, 'nul', 1, trackRecord('nul \u0000 byte'))
+    const valid = put('create', aurora, T, 'ok', 1, trackRecord('fine'))
+    expect(await apply(invalid, nul, valid)).toEqual(['invalid', 'invalid', 'applied'])
     expect((await tracks()).map((t) => t.title)).toEqual(['fine'])
+    const reasons = await db()
+      .selectFrom('invalid_record')
+      .select(['uri', 'reason'])
+      .orderBy('uri')
+      .execute()
+    expect(reasons).toEqual([
+      { uri: `at://${aurora}/${T}/bad`, reason: expect.stringContaining('title') },
+      { uri: `at://${aurora}/${T}/nul`, reason: 'contains a NUL character' },
+    ])
   })
 
   it('sorts a track dated in the future by the time it was indexed', async () => {
     const future = new Date(Date.now() + 365 * 86400_000).toISOString()
-    await apply([trackEvent('create', '3k001', 'from the future', { createdAt: future })])
+    await apply(createTrack(1, 'from the future', { createdAt: future }))
     const [track] = await tracks()
     expect(track!.sort_at.getTime()).toBe(track!.indexed_at.getTime())
     expect(track!.created_at.toISOString()).toBe(future)
   })
 
+  it('indexes tags (trimmed, lowercased, once each) and replaces them on update', async () => {
+    await apply(createTrack(1, 't', { tags: ['Ambient', ' ambient ', 'Drone'] }))
+    const tags = () => db().selectFrom('track_tag').select('tag').orderBy('tag').execute()
+    expect(await tags()).toEqual([{ tag: 'ambient' }, { tag: 'drone' }])
+    await apply(put('update', aurora, T, 't1', 2, trackRecord('t', { tags: ['techno'] })))
+    expect(await tags()).toEqual([{ tag: 'techno' }])
+    expect(
+      await apply(createTrack(3, 't', { tags: Array.from({ length: 11 }, (_, i) => `t${i}`) })),
+    ).toEqual(['invalid'])
+  })
+
+  it('stores media URLs with a trust level from the allowlist, and the audio blob CID', async () => {
+    const blobCid = 'bafkreibme22gw2h7y2h7tg2fhqotaqjucnbc24deqo72b6mkl2egezxhvy'
+    await apply(
+      createTrack(1, 'trusted', {
+        audioUrl: 'https://cdn.plyr.fm/a.mp3',
+        imageUrl: 'https://evil.example/i.jpg',
+      }),
+      put(
+        'create',
+        aurora,
+        T,
+        't2',
+        1,
+        trackRecord('blob', {
+          audioUrl: 'javascript:alert(1)',
+          audioBlob: { $type: 'blob', ref: { $link: blobCid }, mimeType: 'audio/mpeg', size: 1000 },
+        }),
+      ),
+    )
+    const rows = await db()
+      .selectFrom('track')
+      .select(['title', 'audio_url_trusted', 'image_url_trusted', 'audio_blob_cid'])
+      .orderBy('title')
+      .execute()
+    expect(rows).toEqual([
+      {
+        title: 'blob',
+        audio_url_trusted: false,
+        image_url_trusted: false,
+        audio_blob_cid: blobCid,
+      },
+      { title: 'trusted', audio_url_trusted: true, image_url_trusted: false, audio_blob_cid: null },
+    ])
+  })
+
+  it('indexes lists with their items in record order, and replaces them on update', async () => {
+    const item = (n: number) => ({
+      subject: {
+        uri: `at://${aurora}/${T}/t${n}`,
+        cid: 'bafyreicnos5k3ureyshmsiefqv7nufjcktawfenxcsaftfhu5jfokqk7um',
+      },
+    })
+    const list = (revision: number, items: number[], op: 'create' | 'update' = 'create') =>
+      put(op, aurora, 'fm.plyr.list', 'a1', revision, {
+        name: 'Harbor Lights',
+        listType: 'album',
+        items: items.map(item),
+        createdAt: '2026-01-01T00:00:00.000Z',
+      })
+    await apply(list(1, [3, 1, 2]))
+    const items = () =>
+      db().selectFrom('list_item').select(['position', 'subject_uri']).orderBy('position').execute()
+    expect((await items()).map((i) => i.subject_uri.slice(-2))).toEqual(['t3', 't1', 't2'])
+    await apply(list(2, [2, 3], 'update'))
+    expect((await items()).map((i) => i.subject_uri.slice(-2))).toEqual(['t2', 't3'])
+    expect(await db().selectFrom('list').select(['name', 'list_type']).execute()).toEqual([
+      { name: 'Harbor Lights', list_type: 'album' },
+    ])
+    await apply(del(aurora, 'fm.plyr.list', 'a1', 3))
+    expect(await items()).toEqual([])
+  })
+
+  it('keeps Bluesky profiles only for actors with plyr records; artist profiles always', async () => {
+    const bsky = (did: string, revision: number) =>
+      put('create', did, 'app.bsky.actor.profile', 'self', revision, {
+        displayName: `name of ${did.slice(8, 13)}`,
+      })
+    expect(await apply(bsky(basil, 1))).toEqual(['ignored'])
+    await apply(createTrack(1), bsky(aurora, 2))
+    const actors = await db().selectFrom('actor').select(['did', 'display_name']).execute()
+    expect(actors).toEqual([{ did: aurora, display_name: 'name of auror' }])
+    await apply(
+      put('create', aurora, 'fm.plyr.actor.profile', 'self', 3, {
+        bio: 'hi',
+        avatar: 'https://cdn.plyr.fm/me.png',
+        createdAt: '2026-01-01T00:00:00.000Z',
+      }),
+    )
+    expect(
+      await db()
+        .selectFrom('artist_profile')
+        .select(['did', 'bio', 'avatar_url_trusted'])
+        .execute(),
+    ).toEqual([{ did: aurora, bio: 'hi', avatar_url_trusted: true }])
+  })
+
   it('saves the cursor with the rows it covers, and neither when the batch fails', async () => {
-    await apply([trackEvent('create', '3k001', 'v1')], 41)
-    expect(await loadCursor(database.db, 'test')).toBe(41)
+    await processor.apply([createTrack(1, 'v1')], { source: 'test', value: 41 })
+    expect(await loadCursor(db(), 'test')).toBe(41)
     // a cursor Postgres refuses fails the transaction after the update was written
-    await expect(apply([trackEvent('update', '3k002', 'v2')], Number.NaN)).rejects.toThrow()
+    await expect(
+      processor.apply([put('update', aurora, T, 't1', 2, trackRecord('v2'))], {
+        source: 'test',
+        value: Number.NaN,
+      }),
+    ).rejects.toThrow()
     expect((await tracks())[0]?.title).toBe('v1')
-    expect(await loadCursor(database.db, 'test')).toBe(41)
+    expect(await loadCursor(db(), 'test')).toBe(41)
   })
 
   it('follows handle changes and account status for known actors only', async () => {
-    await apply([trackEvent('create', '3k001', 'x')])
-    await apply([
-      { kind: 'identity', did, handle: 'aurora.example' },
-      { kind: 'account', did, active: false, status: 'suspended' },
-      { kind: 'identity', did: 'did:plc:stranger', handle: 'who.test' },
-    ])
-    const actors = await database.db.selectFrom('actor').selectAll().execute()
-    expect(actors).toEqual([
-      expect.objectContaining({ did, handle: 'aurora.example', status: 'suspended' }),
-    ])
-    await apply([{ kind: 'account', did, active: true }])
-    const back = await database.db.selectFrom('actor').select('status').executeTakeFirstOrThrow()
-    expect(back.status).toBe('active')
+    await apply(createTrack(1))
+    expect(
+      await apply(
+        { kind: 'identity', did: aurora, handle: 'Aurora.Example' },
+        { kind: 'account', did: aurora, active: false, status: 'suspended' },
+        { kind: 'identity', did: 'did:plc:stranger', handle: 'who.test' },
+      ),
+    ).toEqual(['applied', 'applied', 'ignored'])
+    const actors = await db().selectFrom('actor').select(['did', 'handle', 'status']).execute()
+    expect(actors).toEqual([{ did: aurora, handle: 'aurora.example', status: 'suspended' }])
+    await apply({ kind: 'account', did: aurora, active: true })
+    expect((await db().selectFrom('actor').select('status').executeTakeFirstOrThrow()).status).toBe(
+      'active',
+    )
   })
 })

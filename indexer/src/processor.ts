@@ -1,135 +1,221 @@
+import { lexToJson } from '@atproto/lex'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { IndexSchema } from '@plyr/db'
-import { lexToJson } from '@atproto/lex'
-import type { PlyrNamespace, RecordName } from '@plyr/lexicons'
 import type { CommitEvent, IndexEvent } from './events.js'
-import { plugins } from './plugins/index.js'
-import type { Tx } from './plugins/plugin.js'
+import type { RecordPlugin, Tx } from './plugins/plugin.js'
 import {
   type ActorIdentity,
-  actorExists,
-  ensureActor,
+  insertActors,
+  knownActors,
   setHandle,
   setStatus,
 } from './store/actors.js'
+import { recountTracks } from './store/aggregates.js'
 import { saveCursor } from './store/cursors.js'
-import { deleteRecord, putRecord, storedRev } from './store/records.js'
+import {
+  type Deletion,
+  type InvalidRecord,
+  putRecords,
+  type RawRecord,
+  recordInvalid,
+  storedVersions,
+  tombstoneRecords,
+} from './store/records.js'
 
 /** Looks up what the index shows for a newly seen actor (handle, display name). */
 export type ActorLookup = (did: string) => Promise<ActorIdentity>
 
 export type ProcessorOptions = {
   db: Kysely<IndexSchema>
-  namespace: PlyrNamespace
+  plugins: Map<string, RecordPlugin>
   lookupActor: ActorLookup
+  /** Called with each actor the index sees for the first time, after its rows commit. */
+  onNewActor?: (did: string) => void
   logger: Logger
+  /** How many identity lookups run at once. */
+  lookupConcurrency?: number
 }
 
+/** What became of one event. `ignored`: a replay, an older version, or not ours. */
 export type Outcome = 'applied' | 'ignored' | 'invalid'
 
 /**
- * The one place events become rows. Every source calls `apply` with the events it read
- * and the cursor they bring it to; rows and cursor commit in one transaction.
+ * The one place events become rows, for every source and for backfill. A batch commits
+ * in one transaction with the cursor it brings its source to, so the cursor never runs
+ * ahead of the rows.
  *
- * - a create or update applies only if its commit rev is newer than the stored one,
- *   so replays and late older versions change nothing;
- * - a record invalid under its lexicon is skipped, never stopping the stream.
+ * - per record, only the version with the newest commit rev counts: a replayed create,
+ *   a late older update or a create older than a delete (tombstone) changes nothing;
+ * - a record invalid under its lexicon is skipped and kept in invalid_record with the
+ *   reason; it never stops the stream;
+ * - like and comment counts are recomputed from rows for every track a batch touches.
  */
 export class Processor {
   constructor(private readonly opts: ProcessorOptions) {}
 
-  async apply(source: string, events: IndexEvent[], cursor: number): Promise<Outcome[]> {
-    // Identity lookups leave the process: do them before the transaction opens.
-    const newActors = await this.lookupNewActors(events)
-    return this.opts.db.transaction().execute(async (tx) => {
-      const outcomes: Outcome[] = []
-      for (const evt of events) outcomes.push(await this.applyOne(tx, evt, newActors))
-      await saveCursor(tx, source, cursor)
-      return outcomes
+  async apply(
+    events: IndexEvent[],
+    cursor?: { source: string; value: number },
+  ): Promise<Outcome[]> {
+    const outcomes: Outcome[] = events.map(() => 'ignored')
+    const latest = this.latestVersions(events)
+    // Identity lookups leave the process: they happen before the transaction opens.
+    const newActors = await this.lookupNewActors(
+      [...latest.values()].map((i) => events[i] as CommitEvent),
+    )
+    await this.opts.db.transaction().execute(async (tx) => {
+      await this.applyCommits(tx, events, latest, newActors, outcomes)
+      for (const [i, evt] of events.entries()) {
+        if (evt.kind === 'identity') {
+          outcomes[i] = (await setHandle(tx, evt.did, evt.handle?.toLowerCase() ?? null))
+            ? 'applied'
+            : 'ignored'
+        } else if (evt.kind === 'account') {
+          const status = evt.active ? 'active' : (evt.status ?? 'deactivated')
+          outcomes[i] = (await setStatus(tx, evt.did, status)) ? 'applied' : 'ignored'
+        }
+      }
+      if (cursor) await saveCursor(tx, cursor.source, cursor.value)
     })
+    for (const did of newActors.keys()) this.opts.onNewActor?.(did)
+    return outcomes
   }
 
-  private async applyOne(
-    tx: Tx,
-    evt: IndexEvent,
-    newActors: Map<string, ActorIdentity>,
-  ): Promise<Outcome> {
-    switch (evt.kind) {
-      case 'identity':
-        if (!(await actorExists(tx, evt.did))) return 'ignored'
-        await setHandle(tx, evt.did, evt.handle ?? null)
-        return 'applied'
-      case 'account':
-        if (!(await actorExists(tx, evt.did))) return 'ignored'
-        await setStatus(tx, evt.did, evt.active ? 'active' : (evt.status ?? 'deactivated'))
-        return 'applied'
-      case 'commit':
-        return this.applyCommit(tx, evt, newActors)
+  /** For each record uri in our collections, the index of its newest version in the batch. */
+  private latestVersions(events: IndexEvent[]): Map<string, number> {
+    const latest = new Map<string, number>()
+    for (const [i, evt] of events.entries()) {
+      if (evt.kind !== 'commit' || !this.opts.plugins.has(evt.collection)) continue
+      const prev = latest.get(evt.uri)
+      if (prev === undefined || (events[prev] as CommitEvent).rev < evt.rev) latest.set(evt.uri, i)
     }
+    return latest
   }
 
-  private async applyCommit(
+  private async applyCommits(
     tx: Tx,
-    evt: CommitEvent,
+    events: IndexEvent[],
+    latest: Map<string, number>,
     newActors: Map<string, ActorIdentity>,
-  ): Promise<Outcome> {
-    const name = this.opts.namespace.recordName(evt.collection)
-    const plugin = name && plugins[name]
-    if (!plugin) return 'ignored'
-    const rev = await storedRev(tx, evt.uri)
+    outcomes: Outcome[],
+  ): Promise<void> {
+    if (latest.size === 0) return
+    const now = new Date()
+    const stored = await storedVersions(tx, [...latest.keys()])
+    await insertActors(tx, newActors, now)
 
-    if (evt.op === 'delete') {
-      if (rev !== undefined && rev > evt.rev) return 'ignored'
-      await plugin.delete(tx, evt.uri)
-      await deleteRecord(tx, evt.uri)
-      return 'applied'
+    const writes = new Map<RecordPlugin, RawRecord[]>()
+    const deletes = new Map<RecordPlugin, Deletion[]>()
+    const invalid: InvalidRecord[] = []
+    let knownDids: Set<string> | undefined
+    for (const i of latest.values()) {
+      const evt = events[i] as CommitEvent
+      const plugin = this.opts.plugins.get(evt.collection)!
+      const current = stored.records.get(evt.uri)
+      if (evt.op === 'delete') {
+        if (current !== undefined && current > evt.rev) continue
+        if ((stored.tombstones.get(evt.uri) ?? '') >= evt.rev) continue
+        push(deletes, plugin, {
+          uri: evt.uri,
+          did: evt.did,
+          collection: evt.collection,
+          rev: evt.rev,
+        })
+        outcomes[i] = 'applied'
+        continue
+      }
+      if (current !== undefined && current >= evt.rev) continue
+      if ((stored.tombstones.get(evt.uri) ?? '') >= evt.rev) continue
+      if (plugin.onlyForKnownActors) {
+        knownDids ??= await knownActors(tx, [
+          ...new Set([...latest.values()].map((j) => events[j]!.did)),
+        ])
+        if (!knownDids.has(evt.did)) continue
+      }
+      const problem = this.problemWith(plugin, evt)
+      if (problem) {
+        invalid.push({
+          uri: evt.uri,
+          did: evt.did,
+          collection: evt.collection,
+          rev: evt.rev,
+          cid: evt.cid ?? null,
+          reason: problem,
+        })
+        outcomes[i] = 'invalid'
+        continue
+      }
+      push(writes, plugin, { ...evt, cid: evt.cid!, record: evt.record!, indexedAt: now })
+      outcomes[i] = 'applied'
     }
 
-    if (rev !== undefined && rev >= evt.rev) return 'ignored'
-    const problem = this.problemWith(plugin.name, evt)
-    if (problem || !evt.cid || !evt.record) {
-      this.opts.logger.warn({ uri: evt.uri, reason: problem }, 'skipping invalid record')
-      return 'invalid'
+    const touched: string[] = []
+    // plugins run in registration order: tracks before the likes that count them
+    for (const plugin of this.opts.plugins.values()) {
+      const dels = deletes.get(plugin)
+      if (dels) {
+        touched.push(
+          ...(await plugin.delete(
+            tx,
+            dels.map((d) => d.uri),
+          )),
+        )
+        await tombstoneRecords(tx, dels, now)
+      }
+      const recs = writes.get(plugin)
+      if (recs) {
+        await putRecords(tx, recs)
+        touched.push(...(await plugin.upsert(tx, recs)))
+      }
     }
-    const identity = newActors.get(evt.did)
-    if (identity) await ensureActor(tx, evt.did, identity)
-    const indexedAt = new Date()
-    await putRecord(tx, { ...evt, cid: evt.cid, record: evt.record, indexedAt })
-    await plugin.upsert(tx, { ...evt, cid: evt.cid, record: evt.record, indexedAt })
-    return 'applied'
+    if (touched.length > 0) await recountTracks(tx, touched)
+    if (invalid.length > 0) {
+      await recordInvalid(tx, invalid, now)
+      for (const r of invalid) this.opts.logger.warn(r, 'skipping invalid record')
+    }
   }
 
   /** Why a record cannot be indexed, if it cannot. */
-  private problemWith(name: RecordName, evt: CommitEvent): string | undefined {
+  private problemWith(plugin: RecordPlugin, evt: CommitEvent): string | undefined {
     if (!evt.cid || !evt.record) return 'missing cid or record'
-    const check = this.opts.namespace.validateRecord(name, evt.record)
+    const check = plugin.validate(evt.record)
     if (!check.ok) return check.reason
     // valid under the lexicon, but Postgres text and jsonb cannot hold NUL characters
     if (JSON.stringify(lexToJson(evt.record)).includes('\\u0000')) return 'contains a NUL character'
     return undefined
   }
 
-  private async lookupNewActors(events: IndexEvent[]): Promise<Map<string, ActorIdentity>> {
-    const dids = new Set(
-      events
-        .filter(
-          (e) =>
-            e.kind === 'commit' &&
-            e.op !== 'delete' &&
-            this.opts.namespace.recordName(e.collection),
-        )
-        .map((e) => e.did),
-    )
+  /** Actors behind plyr records (not Bluesky profiles) that the index has not seen yet. */
+  private async lookupNewActors(commits: CommitEvent[]): Promise<Map<string, ActorIdentity>> {
+    const dids = [
+      ...new Set(
+        commits
+          .filter(
+            (e) => e.op !== 'delete' && !this.opts.plugins.get(e.collection)!.onlyForKnownActors,
+          )
+          .map((e) => e.did),
+      ),
+    ]
     const found = new Map<string, ActorIdentity>()
-    if (dids.size === 0) return found
-    const known = await this.opts.db
-      .selectFrom('actor')
-      .select('did')
-      .where('did', 'in', [...dids])
-      .execute()
-    for (const { did } of known) dids.delete(did)
-    for (const did of dids) found.set(did, await this.opts.lookupActor(did))
+    if (dids.length === 0) return found
+    const known = await knownActors(this.opts.db, dids)
+    const todo = dids.filter((d) => !known.has(d))
+    const workers = Array.from(
+      { length: Math.min(this.opts.lookupConcurrency ?? 8, todo.length) },
+      async () => {
+        for (let did = todo.pop(); did !== undefined; did = todo.pop()) {
+          found.set(did, await this.opts.lookupActor(did))
+        }
+      },
+    )
+    await Promise.all(workers)
     return found
   }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key)
+  if (list) list.push(value)
+  else map.set(key, [value])
 }

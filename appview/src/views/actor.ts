@@ -8,6 +8,5 @@ export function presentProfileBasic(actor: ActorRow): ProfileViewBasic {
     did: actor.did as ProfileViewBasic['did'],
     handle: (actor.handle ?? 'handle.invalid') as ProfileViewBasic['handle'],
     ...(actor.display_name ? { displayName: actor.display_name } : {}),
-    ...(actor.avatar ? { avatar: actor.avatar as ProfileViewBasic['avatar'] } : {}),
   }
 }

@@ -6,11 +6,28 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('did', 'text', (c) => c.primaryKey())
     .addColumn('handle', 'text')
     .addColumn('display_name', 'text')
-    .addColumn('avatar', 'text')
+    .addColumn('avatar_cid', 'text')
     .addColumn('status', 'text', (c) => c.notNull().defaultTo('active'))
     .addColumn('indexed_at', 'timestamptz', (c) => c.notNull())
+    .addColumn('backfilled_at', 'timestamptz')
     .execute()
   await db.schema.createIndex('actor_handle_idx').on('actor').column('handle').execute()
+  await db.schema
+    .createIndex('actor_backfill_idx')
+    .on('actor')
+    .column('did')
+    .where(sql.ref('backfilled_at'), 'is', null)
+    .execute()
+
+  await db.schema
+    .createTable('artist_profile')
+    .addColumn('did', 'text', (c) => c.primaryKey())
+    .addColumn('bio', 'text')
+    .addColumn('avatar_url', 'text')
+    .addColumn('avatar_url_trusted', 'boolean', (c) => c.notNull())
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+    .addColumn('indexed_at', 'timestamptz', (c) => c.notNull())
+    .execute()
 
   await db.schema
     .createTable('record')
@@ -30,6 +47,26 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute()
 
   await db.schema
+    .createTable('tombstone')
+    .addColumn('uri', 'text', (c) => c.primaryKey())
+    .addColumn('did', 'text', (c) => c.notNull())
+    .addColumn('collection', 'text', (c) => c.notNull())
+    .addColumn('rev', 'text', (c) => c.notNull())
+    .addColumn('deleted_at', 'timestamptz', (c) => c.notNull())
+    .execute()
+
+  await db.schema
+    .createTable('invalid_record')
+    .addColumn('uri', 'text', (c) => c.primaryKey())
+    .addColumn('did', 'text', (c) => c.notNull())
+    .addColumn('collection', 'text', (c) => c.notNull())
+    .addColumn('rev', 'text', (c) => c.notNull())
+    .addColumn('cid', 'text')
+    .addColumn('reason', 'text', (c) => c.notNull())
+    .addColumn('seen_at', 'timestamptz', (c) => c.notNull())
+    .execute()
+
+  await db.schema
     .createTable('track')
     .addColumn('uri', 'text', (c) => c.primaryKey())
     .addColumn('did', 'text', (c) => c.notNull())
@@ -41,8 +78,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('description', 'text')
     .addColumn('file_type', 'text', (c) => c.notNull())
     .addColumn('audio_url', 'text')
+    .addColumn('audio_url_trusted', 'boolean', (c) => c.notNull())
     .addColumn('image_url', 'text')
+    .addColumn('image_url_trusted', 'boolean', (c) => c.notNull())
     .addColumn('audio_blob_cid', 'text')
+    .addColumn('like_count', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('comment_count', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull())
     .addColumn('indexed_at', 'timestamptz', (c) => c.notNull())
     .addColumn('sort_at', 'timestamptz', (c) => c.notNull())
@@ -57,6 +98,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('track')
     .expression(sql`did, sort_at desc, uri desc`)
     .execute()
+
+  await db.schema
+    .createTable('track_tag')
+    .addColumn('track_uri', 'text', (c) => c.notNull())
+    .addColumn('tag', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('track_tag_pkey', ['track_uri', 'tag'])
+    .execute()
+  await db.schema.createIndex('track_tag_tag_idx').on('track_tag').column('tag').execute()
 
   await db.schema
     .createTable('like')
@@ -126,7 +175,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of ['cursor', 'list_item', 'list', 'comment', 'like', 'track', 'record', 'actor']) {
+  for (const t of [
+    'cursor',
+    'list_item',
+    'list',
+    'comment',
+    'like',
+    'track_tag',
+    'track',
+    'invalid_record',
+    'tombstone',
+    'record',
+    'artist_profile',
+    'actor',
+  ]) {
     await db.schema.dropTable(t).execute()
   }
 }

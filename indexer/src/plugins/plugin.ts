@@ -1,11 +1,10 @@
 import type { LexMap } from '@atproto/lex'
 import type { Transaction } from 'kysely'
 import type { IndexSchema } from '@plyr/db'
-import type { RecordName } from '@plyr/lexicons'
 
 export type Tx = Transaction<IndexSchema>
 
-/** What a plugin gets for a record that passed its lexicon. */
+/** A record that passed its lexicon, ready to become rows. */
 export type IndexedRecord = {
   uri: string
   did: string
@@ -15,12 +14,24 @@ export type IndexedRecord = {
   indexedAt: Date
 }
 
+export type Validation = { ok: true } | { ok: false; reason: string }
+
 /**
- * One plugin per collection: how a valid record becomes rows, and how they go away.
- * The generic processor owns ordering, replays and the raw record table.
+ * One plugin per collection: how valid records become rows, and how they go away, in
+ * batches. The generic processor owns ordering, replays, tombstones and the raw record
+ * table. Both methods return the tracks whose like and comment counts may have changed.
  */
 export interface RecordPlugin {
-  name: RecordName
-  upsert(tx: Tx, rec: IndexedRecord): Promise<void>
-  delete(tx: Tx, uri: string): Promise<void>
+  collection: string
+  /** Records of this collection are kept only for actors with plyr records. */
+  onlyForKnownActors?: boolean
+  validate(record: LexMap): Validation
+  upsert(tx: Tx, records: IndexedRecord[]): Promise<string[]>
+  delete(tx: Tx, uris: string[]): Promise<string[]>
+}
+
+/** What plugins need from the configuration. */
+export type PluginConfig = {
+  /** Origins (scheme://host[:port]) whose media URLs in records are trusted. */
+  trustedMediaOrigins: ReadonlySet<string>
 }

@@ -86,7 +86,7 @@ export class FirehoseSource {
         const events = await this.parse(msg, wanted)
         // Resume re-reads this message: its ops are idempotent, and a crash between two
         // of them can lose nothing.
-        await opts.processor.apply(this.name, events, seq - 1)
+        await opts.processor.apply(events, { source: this.name, value: seq - 1 })
         this.health.lastEventAt = new Date().toISOString()
       }
     } catch (err) {

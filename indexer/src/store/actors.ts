@@ -1,37 +1,75 @@
-import type { AccountStatus } from '@plyr/db'
+import type { Kysely } from 'kysely'
+import type { AccountStatus, IndexSchema } from '@plyr/db'
+import { chunks } from '../plugins/chunks.js'
 import type { Tx } from '../plugins/plugin.js'
 
-export type ActorIdentity = {
-  handle: string | null
-  displayName: string | null
-  avatar: string | null
+export type ActorIdentity = { handle: string | null; displayName: string | null }
+
+export async function knownActors(
+  db: Kysely<IndexSchema> | Tx,
+  dids: string[],
+): Promise<Set<string>> {
+  const known = new Set<string>()
+  for (const chunk of chunks(dids)) {
+    const rows = await db.selectFrom('actor').select('did').where('did', 'in', chunk).execute()
+    for (const r of rows) known.add(r.did)
+  }
+  return known
 }
 
-/** Inserts the actor on first sight; later sightings change nothing. */
-export async function ensureActor(tx: Tx, did: string, identity: ActorIdentity): Promise<void> {
-  await tx
-    .insertInto('actor')
-    .values({
-      did,
-      handle: identity.handle,
-      display_name: identity.displayName,
-      avatar: identity.avatar,
-      status: 'active',
-      indexed_at: new Date(),
-    })
-    .onConflict((oc) => oc.column('did').doNothing())
+/** Inserts actors seen for the first time; existing ones are left as they are. */
+export async function insertActors(
+  tx: Tx,
+  actors: Map<string, ActorIdentity>,
+  at: Date,
+): Promise<void> {
+  const rows = [...actors].map(([did, identity]) => ({
+    did,
+    handle: identity.handle,
+    display_name: identity.displayName,
+    status: 'active' as const,
+    indexed_at: at,
+  }))
+  for (const chunk of chunks(rows, 500)) {
+    await tx
+      .insertInto('actor')
+      .values(chunk)
+      .onConflict((oc) => oc.column('did').doNothing())
+      .execute()
+  }
+}
+
+export async function setHandle(tx: Tx, did: string, handle: string | null): Promise<boolean> {
+  const res = await tx
+    .updateTable('actor')
+    .set({ handle })
+    .where('did', '=', did)
+    .executeTakeFirst()
+  return res.numUpdatedRows > 0n
+}
+
+export async function setStatus(tx: Tx, did: string, status: AccountStatus): Promise<boolean> {
+  const res = await tx
+    .updateTable('actor')
+    .set({ status })
+    .where('did', '=', did)
+    .executeTakeFirst()
+  return res.numUpdatedRows > 0n
+}
+
+export async function markBackfilled(db: Kysely<IndexSchema>, did: string): Promise<void> {
+  await db.updateTable('actor').set({ backfilled_at: new Date() }).where('did', '=', did).execute()
+}
+
+export async function actorsAwaitingBackfill(
+  db: Kysely<IndexSchema>,
+  limit: number,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('actor')
+    .select('did')
+    .where('backfilled_at', 'is', null)
+    .limit(limit)
     .execute()
-}
-
-export async function actorExists(tx: Tx, did: string): Promise<boolean> {
-  const row = await tx.selectFrom('actor').select('did').where('did', '=', did).executeTakeFirst()
-  return row !== undefined
-}
-
-export async function setHandle(tx: Tx, did: string, handle: string | null): Promise<void> {
-  await tx.updateTable('actor').set({ handle }).where('did', '=', did).execute()
-}
-
-export async function setStatus(tx: Tx, did: string, status: AccountStatus): Promise<void> {
-  await tx.updateTable('actor').set({ status }).where('did', '=', did).execute()
+  return rows.map((r) => r.did)
 }

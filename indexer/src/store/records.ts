@@ -1,9 +1,28 @@
 import { type LexMap, lexToJson } from '@atproto/lex'
+import { chunks } from '../plugins/chunks.js'
 import type { Tx } from '../plugins/plugin.js'
 
-export async function storedRev(tx: Tx, uri: string): Promise<string | undefined> {
-  const row = await tx.selectFrom('record').select('rev').where('uri', '=', uri).executeTakeFirst()
-  return row?.rev
+export type StoredVersions = { records: Map<string, string>; tombstones: Map<string, string> }
+
+/** The stored rev of each uri, and of each tombstone, in two queries. */
+export async function storedVersions(tx: Tx, uris: string[]): Promise<StoredVersions> {
+  const records = new Map<string, string>()
+  const tombstones = new Map<string, string>()
+  for (const chunk of chunks(uris)) {
+    for (const r of await tx
+      .selectFrom('record')
+      .select(['uri', 'rev'])
+      .where('uri', 'in', chunk)
+      .execute())
+      records.set(r.uri, r.rev)
+    for (const t of await tx
+      .selectFrom('tombstone')
+      .select(['uri', 'rev'])
+      .where('uri', 'in', chunk)
+      .execute())
+      tombstones.set(t.uri, t.rev)
+  }
+  return { records, tombstones }
 }
 
 export type RawRecord = {
@@ -17,24 +36,82 @@ export type RawRecord = {
   indexedAt: Date
 }
 
-export async function putRecord(tx: Tx, r: RawRecord): Promise<void> {
-  const json = JSON.stringify(lexToJson(r.record))
-  await tx
-    .insertInto('record')
-    .values({
-      uri: r.uri,
-      did: r.did,
-      collection: r.collection,
-      rkey: r.rkey,
-      cid: r.cid,
-      rev: r.rev,
-      json,
-      indexed_at: r.indexedAt,
-    })
-    .onConflict((oc) => oc.column('uri').doUpdateSet({ cid: r.cid, rev: r.rev, json }))
-    .execute()
+export async function putRecords(tx: Tx, records: RawRecord[]): Promise<void> {
+  const rows = records.map((r) => ({
+    uri: r.uri,
+    did: r.did,
+    collection: r.collection,
+    rkey: r.rkey,
+    cid: r.cid,
+    rev: r.rev,
+    json: JSON.stringify(lexToJson(r.record)),
+    indexed_at: r.indexedAt,
+  }))
+  for (const chunk of chunks(rows, 500)) {
+    await tx
+      .insertInto('record')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc.column('uri').doUpdateSet((eb) => ({
+          cid: eb.ref('excluded.cid'),
+          rev: eb.ref('excluded.rev'),
+          json: eb.ref('excluded.json'),
+        })),
+      )
+      .execute()
+  }
+  // a record written again after its delete no longer needs the tombstone
+  for (const chunk of chunks(rows.map((r) => r.uri))) {
+    await tx.deleteFrom('tombstone').where('uri', 'in', chunk).execute()
+  }
 }
 
-export async function deleteRecord(tx: Tx, uri: string): Promise<void> {
-  await tx.deleteFrom('record').where('uri', '=', uri).execute()
+export type Deletion = { uri: string; did: string; collection: string; rev: string }
+
+/** Removes the raw records and leaves tombstones, so older creates cannot return. */
+export async function tombstoneRecords(tx: Tx, deletions: Deletion[], at: Date): Promise<void> {
+  for (const chunk of chunks(deletions)) {
+    await tx
+      .deleteFrom('record')
+      .where(
+        'uri',
+        'in',
+        chunk.map((d) => d.uri),
+      )
+      .execute()
+    await tx
+      .insertInto('tombstone')
+      .values(chunk.map((d) => ({ ...d, deleted_at: at })))
+      .onConflict((oc) =>
+        oc.column('uri').doUpdateSet((eb) => ({ rev: eb.ref('excluded.rev'), deleted_at: at })),
+      )
+      .execute()
+  }
+}
+
+export type InvalidRecord = {
+  uri: string
+  did: string
+  collection: string
+  rev: string
+  cid: string | null
+  reason: string
+}
+
+/** Invalid records are kept with the reason, for operators; the last one seen per uri. */
+export async function recordInvalid(tx: Tx, invalid: InvalidRecord[], at: Date): Promise<void> {
+  for (const chunk of chunks(invalid, 500)) {
+    await tx
+      .insertInto('invalid_record')
+      .values(chunk.map((i) => ({ ...i, seen_at: at })))
+      .onConflict((oc) =>
+        oc.column('uri').doUpdateSet((eb) => ({
+          rev: eb.ref('excluded.rev'),
+          cid: eb.ref('excluded.cid'),
+          reason: eb.ref('excluded.reason'),
+          seen_at: at,
+        })),
+      )
+      .execute()
+  }
 }

@@ -79,6 +79,11 @@ type Main = {
    * Audio file stored on the user's PDS. When present, this is the canonical source; audioUrl is the CDN fallback.
    */
   audioBlob?: l.BlobRef
+
+  /**
+   * Genre and mood tags, for browsing and search. Added by plyr; optional.
+   */
+  tags?: string[]
 }
 
 export type { Main }
@@ -124,6 +129,16 @@ const main = /*#__PURE__*/ l.record<'tid', Main>(
     ),
     audioBlob: /*#__PURE__*/ l.optional(
       /*#__PURE__*/ l.blob({ accept: ['audio/*'], maxSize: 104857600 }),
+    ),
+    tags: /*#__PURE__*/ l.optional(
+      /*#__PURE__*/ l.array(
+        /*#__PURE__*/ l.string({
+          minLength: 1,
+          maxLength: 500,
+          maxGraphemes: 50,
+        }),
+        { maxLength: 10 },
+      ),
     ),
   }),
 )

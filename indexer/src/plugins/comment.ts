@@ -1,0 +1,38 @@
+import type { PlyrNamespace } from '@plyr/lexicons'
+import { chunks } from './chunks.js'
+import type { RecordPlugin } from './plugin.js'
+import { deleteSubjectRows, subjectOf, subjectsOf } from './subject-records.js'
+
+type CommentRecord = { text: string; timestampMs: number; createdAt: string }
+
+export function commentPlugin(ns: PlyrNamespace): RecordPlugin {
+  return {
+    collection: ns.collection('comment'),
+    validate: (record) => ns.validateRecord('comment', record),
+
+    async upsert(tx, records) {
+      const before = await deleteSubjectRows(
+        tx,
+        'comment',
+        records.map((r) => r.uri),
+      )
+      const rows = records.map(({ uri, did, record, indexedAt }) => {
+        const r = record as unknown as CommentRecord
+        return {
+          uri,
+          did,
+          subject_uri: subjectOf(record).uri,
+          subject_cid: subjectOf(record).cid,
+          text: r.text,
+          timestamp_ms: r.timestampMs,
+          created_at: new Date(r.createdAt),
+          indexed_at: indexedAt,
+        }
+      })
+      for (const chunk of chunks(rows, 500)) await tx.insertInto('comment').values(chunk).execute()
+      return [...before, ...subjectsOf(records)]
+    },
+
+    delete: (tx, uris) => deleteSubjectRows(tx, 'comment', uris),
+  }
+}

@@ -1,0 +1,32 @@
+import type { PlyrNamespace } from '@plyr/lexicons'
+import { chunks } from './chunks.js'
+import type { RecordPlugin } from './plugin.js'
+import { deleteSubjectRows, subjectOf, subjectsOf } from './subject-records.js'
+
+export function likePlugin(ns: PlyrNamespace): RecordPlugin {
+  return {
+    collection: ns.collection('like'),
+    validate: (record) => ns.validateRecord('like', record),
+
+    async upsert(tx, records) {
+      // an update may point a like elsewhere: the old subject's count changes too
+      const before = await deleteSubjectRows(
+        tx,
+        'like',
+        records.map((r) => r.uri),
+      )
+      const rows = records.map(({ uri, did, record, indexedAt }) => ({
+        uri,
+        did,
+        subject_uri: subjectOf(record).uri,
+        subject_cid: subjectOf(record).cid,
+        created_at: new Date((record as { createdAt: string }).createdAt),
+        indexed_at: indexedAt,
+      }))
+      for (const chunk of chunks(rows)) await tx.insertInto('like').values(chunk).execute()
+      return [...before, ...subjectsOf(records)]
+    },
+
+    delete: (tx, uris) => deleteSubjectRows(tx, 'like', uris),
+  }
+}

@@ -20,6 +20,14 @@ export class AppViewServer implements AsyncDisposable {
     const app = express()
     app.disable('x-powered-by')
     app.get('/health', healthHandler(this.ctx))
+    const indexer = this.ctx.indexer
+    if (indexer) {
+      app.get('/metrics', async (_req, res) => {
+        res
+          .type(indexer.metrics.registry.contentType)
+          .send(await indexer.metrics.registry.metrics())
+      })
+    }
     app.use(xrpc.router)
     return app
   }

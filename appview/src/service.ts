@@ -29,12 +29,12 @@ export class PlyrService implements AsyncDisposable {
       cfg,
       db: database.db,
       logger: logger.child({ subsystem: 'appview' }),
-      indexerHealth: indexer && (() => indexer.health()),
+      indexer,
     })
     const port = await server.start(cfg.port)
     indexer?.start()
     logger.info(
-      { port, database: database.kind, indexer: cfg.runIndexer ? cfg.indexer.firehoseUrl : 'off' },
+      { port, database: database.kind, indexer: cfg.runIndexer ? cfg.indexer.source : 'off' },
       'plyr is up',
     )
     return new PlyrService(database, server, indexer, port, logger)

@@ -6,6 +6,7 @@ import { Secp256k1Keypair } from '@atproto/crypto'
 import { Client } from '@atproto/lex'
 import { PDS } from '@atproto/pds'
 import * as plc from '@did-plc/server'
+import { DevJetstream } from './jetstream.js'
 
 export type DevAccount = {
   did: `did:${string}:${string}`
@@ -19,11 +20,13 @@ export type DevNetworkOptions = {
   /** Fixed ports for `npm run dev`; 0 (the default) picks free ones. */
   plcPort?: number
   pdsPort?: number
+  jetstreamPort?: number
 }
 
 /**
- * A PLC directory and a PDS on localhost, with no internet: what `npm run dev` runs
- * and what end-to-end tests start and stop (`await using net = await DevNetwork.start()`).
+ * A PLC directory, a PDS and a Jetstream on localhost, with no internet: what `npm run
+ * dev` runs and what end-to-end tests start and stop (`await using net = await
+ * DevNetwork.start()`).
  */
 export class DevNetwork implements AsyncDisposable {
   private constructor(
@@ -31,6 +34,7 @@ export class DevNetwork implements AsyncDisposable {
     readonly pdsUrl: string,
     private readonly plcServer: plc.PlcServer,
     private readonly pds: PDS,
+    readonly jetstream: DevJetstream,
     private readonly dataDir: string,
   ) {}
 
@@ -67,7 +71,9 @@ export class DevNetwork implements AsyncDisposable {
       crawlers: [],
     })
     await pds.start()
-    return new DevNetwork(plcUrl, `http://localhost:${pdsPort}`, plcServer, pds, dataDir)
+    const pdsUrl = `http://localhost:${pdsPort}`
+    const jetstream = await DevJetstream.start({ pdsUrl, plcUrl, port: opts.jetstreamPort })
+    return new DevNetwork(plcUrl, pdsUrl, plcServer, pds, jetstream, dataDir)
   }
 
   /** The PDS's firehose, for the indexer. */
@@ -75,9 +81,11 @@ export class DevNetwork implements AsyncDisposable {
     return this.pdsUrl.replace(/^http/, 'ws')
   }
 
-  /** Environment for plyr services pointed at this network. */
-  serviceEnv(): Record<string, string> {
+  /** Environment for plyr services pointed at this network (Jetstream unless told otherwise). */
+  serviceEnv(source: 'jetstream' | 'firehose' = 'jetstream'): Record<string, string> {
     return {
+      INDEXER_SOURCE: source,
+      JETSTREAM_URL: this.jetstream.url,
       FIREHOSE_URL: this.firehoseUrl,
       PLC_URL: this.plcUrl,
       HANDLE_RESOLVER_URL: this.pdsUrl,
@@ -105,6 +113,7 @@ export class DevNetwork implements AsyncDisposable {
   }
 
   async destroy(): Promise<void> {
+    await this.jetstream.destroy()
     await this.pds.destroy()
     await this.plcServer.destroy()
     await rm(this.dataDir, { recursive: true, force: true })

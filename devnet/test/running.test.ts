@@ -57,19 +57,24 @@ describe('running plyr', () => {
   it('keeps serving and says so in /health when its event source is unreachable', async () => {
     await using data = await tempDir()
     const port = await closedPort()
+    const hosts = [`ws://127.0.0.1:${port}`, `ws://127.0.0.1:${await closedPort()}`]
     await using plyr = await startPlyr(
-      { FIREHOSE_URL: `ws://127.0.0.1:${port}`, PLC_URL: 'http://127.0.0.1:1' },
+      { JETSTREAM_URL: hosts.join(','), PLC_URL: 'http://127.0.0.1:1' },
       data.path,
     )
+    type Health = {
+      status: string
+      indexer: { state: string; hosts: { url: string; state: string; lastError: string | null }[] }
+    }
+    // both hosts are tried in turn, and both are reported
     const health = await waitFor(async () => {
-      const body = (await (await fetch(`${plyr.url}/health`)).json()) as {
-        status: string
-        indexer: { state: string; lastError: string | null }
-      }
-      return body.indexer.state === 'unreachable' ? body : undefined
+      const body = (await (await fetch(`${plyr.url}/health`)).json()) as Health
+      return body.indexer.hosts.every((h) => h.state === 'unreachable') ? body : undefined
     })
     expect(health.status).toBe('degraded')
-    expect(health.indexer.lastError).toBeTruthy()
+    expect(health.indexer.state).toBe('unreachable')
+    expect(health.indexer.hosts.map((h) => h.url)).toEqual(hosts)
+    expect(health.indexer.hosts.every((h) => h.lastError)).toBe(true)
     const feed = await fetch(`${plyr.url}/xrpc/fm.plyr.feed.getLatestTracks`)
     expect(feed.status).toBe(200)
   })
@@ -83,7 +88,7 @@ describe('running plyr', () => {
         ...process.env,
         PORT: String(port),
         DATA_DIR: data.path,
-        FIREHOSE_URL: `ws://127.0.0.1:${await closedPort()}`,
+        JETSTREAM_URL: `ws://127.0.0.1:${await closedPort()}`,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // its own process group, as under a terminal or a process manager

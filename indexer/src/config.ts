@@ -2,6 +2,8 @@ import { DEFAULT_NAMESPACE } from '@plyr/lexicons'
 
 export type IndexerConfig = {
   namespace: string
+  source: 'jetstream' | 'firehose'
+  jetstreamUrls: string[]
   firehoseUrl: string
   plcUrl: string
   handleResolverUrl?: string
@@ -9,27 +11,53 @@ export type IndexerConfig = {
   identityTimeoutMs: number
   /** Origins whose audio and image URLs in records are trusted (TRUSTED_MEDIA_ORIGINS). */
   trustedMediaOrigins: string[]
+  /** /health turns degraded when the newest processed event is older than this. */
+  lagDegradedMs: number
+  /** A Jetstream host that sends nothing for this long is left for the next one. */
+  stallMs: number
+  /** Fetch the existing records of each actor the first time it shows up. */
+  backfillNewActors: boolean
+  backfillConcurrency: number
 }
 
 export class ConfigError extends Error {}
 
 /** The indexer's settings from the environment; every variable is listed in the README. */
 export function indexerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): IndexerConfig {
+  const source = env.INDEXER_SOURCE || 'jetstream'
+  if (source !== 'jetstream' && source !== 'firehose') {
+    throw new ConfigError(`INDEXER_SOURCE must be jetstream or firehose, got "${source}"`)
+  }
+  const ws = ['ws:', 'wss:']
   return {
     namespace: env.PLYR_NAMESPACE || DEFAULT_NAMESPACE,
-    firehoseUrl: url(env, 'FIREHOSE_URL', 'wss://bsky.network', ['ws:', 'wss:', 'http:', 'https:']),
-    plcUrl: url(env, 'PLC_URL', 'https://plc.directory', ['http:', 'https:']),
+    source,
+    jetstreamUrls: (
+      env.JETSTREAM_URL ||
+      'wss://jetstream1.us-east.bsky.network,wss://jetstream2.us-east.bsky.network'
+    )
+      .split(',')
+      .map((u) => checkUrl('JETSTREAM_URL', u.trim(), ws)),
+    firehoseUrl: checkUrl('FIREHOSE_URL', env.FIREHOSE_URL || 'wss://bsky.network', [
+      ...ws,
+      'http:',
+      'https:',
+    ]),
+    plcUrl: checkUrl('PLC_URL', env.PLC_URL || 'https://plc.directory', ['http:', 'https:']),
     handleResolverUrl: env.HANDLE_RESOLVER_URL
-      ? url(env, 'HANDLE_RESOLVER_URL', '', ['http:', 'https:'])
+      ? checkUrl('HANDLE_RESOLVER_URL', env.HANDLE_RESOLVER_URL, ['http:', 'https:'])
       : undefined,
     allowPrivateNetwork: bool(env, 'IDENTITY_ALLOW_PRIVATE_NETWORK', false),
     identityTimeoutMs: 3000,
     trustedMediaOrigins: origins(env, 'TRUSTED_MEDIA_ORIGINS'),
+    lagDegradedMs: seconds(env, 'INDEXER_LAG_DEGRADED_SECONDS', 60) * 1000,
+    stallMs: seconds(env, 'JETSTREAM_STALL_SECONDS', 300) * 1000,
+    backfillNewActors: bool(env, 'BACKFILL_NEW_ACTORS', true),
+    backfillConcurrency: seconds(env, 'BACKFILL_CONCURRENCY', 4),
   }
 }
 
-function url(env: NodeJS.ProcessEnv, name: string, fallback: string, protocols: string[]): string {
-  const value = env[name] || fallback
+export function checkUrl(name: string, value: string, protocols: string[]): string {
   let parsed: URL
   try {
     parsed = new URL(value)
@@ -50,6 +78,16 @@ export function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): b
   throw new ConfigError(`${name} must be true or false, got "${value}"`)
 }
 
+/** A positive whole number (seconds, or a count). */
+function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name]
+  if (value === undefined || value === '') return fallback
+  const n = Number(value)
+  if (!Number.isInteger(n) || n <= 0)
+    throw new ConfigError(`${name} must be a positive whole number, got "${value}"`)
+  return n
+}
+
 /** A comma-separated list of origins (`https://cdn.example.com`), each checked. */
 function origins(env: NodeJS.ProcessEnv, name: string): string[] {
   const list = (env[name] ?? '')
@@ -57,13 +95,9 @@ function origins(env: NodeJS.ProcessEnv, name: string): string[] {
     .map((s) => s.trim())
     .filter(Boolean)
   return list.map((value) => {
-    let parsed: URL
-    try {
-      parsed = new URL(value)
-    } catch {
-      throw new ConfigError(`${name}: "${value}" is not an origin like https://cdn.example.com`)
-    }
+    const parsed = URL.canParse(value) ? new URL(value) : undefined
     if (
+      !parsed ||
       parsed.origin !== value.replace(/\/$/, '') ||
       !['http:', 'https:'].includes(parsed.protocol)
     ) {

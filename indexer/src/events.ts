@@ -19,7 +19,8 @@ export type CommitEvent = {
   record?: LexMap
 }
 
-export type IdentityEvent = { kind: 'identity'; did: string; handle?: string }
+/** The actor's identity may have changed: the indexer re-resolves it (a handle in an event is only a claim). */
+export type IdentityEvent = { kind: 'identity'; did: string }
 
 export type AccountEvent = {
   kind: 'account'

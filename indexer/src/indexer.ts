@@ -2,19 +2,36 @@ import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { IndexSchema } from '@plyr/db'
 import { PlyrNamespace } from '@plyr/lexicons'
+import { Backfiller } from './backfill.js'
 import type { IndexerConfig } from './config.js'
 import { createActorLookup, createIdentity } from './identity.js'
+import { IndexerMetrics } from './metrics.js'
 import { createPlugins } from './plugins/index.js'
-import { Processor } from './processor.js'
+import { type ActorLookup, Processor } from './processor.js'
 import { FirehoseSource } from './sources/firehose.js'
 import type { SourceHealth } from './sources/health.js'
+import { JetstreamSource } from './sources/jetstream.js'
 import { loadCursor } from './store/cursors.js'
 
-/** The indexer: one event source feeding the processor. */
-export class Indexer implements AsyncDisposable {
-  private readonly source: FirehoseSource
+export type IndexerHealth = SourceHealth & { degraded: boolean; lagThresholdMs: number }
 
-  constructor(cfg: IndexerConfig, db: Kysely<IndexSchema>, logger: Logger) {
+/**
+ * The indexer: one event source (Jetstream or the firehose) feeding the processor, and
+ * the backfiller that fetches each new actor's existing records.
+ */
+export class Indexer implements AsyncDisposable {
+  readonly metrics: IndexerMetrics
+  readonly processor: Processor
+  readonly backfiller: Backfiller
+  private readonly source: JetstreamSource | FirehoseSource
+
+  constructor(
+    private readonly cfg: IndexerConfig,
+    db: Kysely<IndexSchema>,
+    logger: Logger,
+    /** Replaces identity lookups (the benchmark's synthetic network has no PLC). */
+    lookupActor?: ActorLookup,
+  ) {
     const namespace = new PlyrNamespace(cfg.namespace)
     const identityCfg = {
       plcUrl: cfg.plcUrl,
@@ -26,32 +43,69 @@ export class Indexer implements AsyncDisposable {
     const plugins = createPlugins(namespace, {
       trustedMediaOrigins: new Set(cfg.trustedMediaOrigins),
     })
-    const processor = new Processor({
+    const collections = [...plugins.keys()]
+    this.metrics = new IndexerMetrics(() => this.source.health.snapshot())
+    const onError = (reason: string) => this.metrics.errors.inc({ reason })
+    this.processor = new Processor({
       db,
       plugins,
-      lookupActor: createActorLookup(identityCfg, identity, logger),
+      lookupActor: lookupActor ?? createActorLookup(identityCfg, identity, logger),
+      onNewActor: (did) => {
+        if (cfg.backfillNewActors) this.backfiller.enqueue(did)
+      },
+      metrics: this.metrics,
       logger,
     })
-    this.source = new FirehoseSource({
-      url: cfg.firehoseUrl,
-      processor,
-      resolver: identity.resolver,
-      collections: [...plugins.keys()],
-      loadCursor: (source) => loadCursor(db, source),
-      logger: logger.child({ source: 'firehose' }),
+    this.backfiller = new Backfiller({
+      db,
+      processor: this.processor,
+      identity,
+      collections,
+      logger: logger.child({ subsystem: 'backfill' }),
+      metrics: this.metrics,
+      concurrency: cfg.backfillConcurrency,
     })
+    const common = {
+      processor: this.processor,
+      collections,
+      loadCursor: (source: string) => loadCursor(db, source),
+      onError,
+    }
+    this.source =
+      cfg.source === 'jetstream'
+        ? new JetstreamSource({
+            ...common,
+            urls: cfg.jetstreamUrls,
+            stallMs: cfg.stallMs,
+            logger: logger.child({ source: 'jetstream' }),
+          })
+        : new FirehoseSource({
+            ...common,
+            url: cfg.firehoseUrl,
+            resolver: identity.resolver,
+            logger: logger.child({ source: 'firehose' }),
+          })
   }
 
   start(): void {
     this.source.start()
+    if (this.cfg.backfillNewActors) void this.backfiller.resume()
   }
 
-  health(): SourceHealth {
-    return { ...this.source.health }
+  health(): IndexerHealth {
+    const snapshot = this.source.health.snapshot()
+    const lagging = snapshot.lagMs !== null && snapshot.lagMs > this.cfg.lagDegradedMs
+    return {
+      ...snapshot,
+      degraded: snapshot.state !== 'connected' || lagging,
+      lagThresholdMs: this.cfg.lagDegradedMs,
+    }
   }
 
+  /** Stops reading, finishes the batch being written, and lets running backfills end. */
   async destroy(): Promise<void> {
     await this.source.destroy()
+    await this.backfiller.destroy()
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -19,9 +19,11 @@ describe(`processor on ${testDatabaseKind()}`, () => {
   let database: TestDatabase
   let processor: Processor
   let lookups: string[]
+  let resolvedHandles: Record<string, string | null>
   beforeEach(async () => {
     database = await openTestDatabase()
     lookups = []
+    resolvedHandles = { [aurora]: 'aurora.test', [basil]: 'basil.test' }
     processor = new Processor({
       db: database.db,
       plugins: createPlugins(new PlyrNamespace('fm.plyr'), {
@@ -29,7 +31,7 @@ describe(`processor on ${testDatabaseKind()}`, () => {
       }),
       lookupActor: async (did) => {
         lookups.push(did)
-        return { handle: did === aurora ? 'aurora.test' : 'basil.test', displayName: null }
+        return { handle: resolvedHandles[did] ?? null, displayName: null }
       },
       logger: pino({ level: 'silent' }),
     })
@@ -290,17 +292,24 @@ describe(`processor on ${testDatabaseKind()}`, () => {
     expect(await loadCursor(db(), 'test')).toBe(41)
   })
 
-  it('follows handle changes and account status for known actors only', async () => {
+  it('follows handle changes (resolved afresh and verified) and account status for known actors only', async () => {
     await apply(createTrack(1))
+    resolvedHandles[aurora] = 'aurora.example'
     expect(
       await apply(
-        { kind: 'identity', did: aurora, handle: 'Aurora.Example' },
+        { kind: 'identity', did: aurora },
         { kind: 'account', did: aurora, active: false, status: 'suspended' },
-        { kind: 'identity', did: 'did:plc:stranger', handle: 'who.test' },
+        { kind: 'identity', did: 'did:plc:stranger' },
       ),
     ).toEqual(['applied', 'applied', 'ignored'])
     const actors = await db().selectFrom('actor').select(['did', 'handle', 'status']).execute()
     expect(actors).toEqual([{ did: aurora, handle: 'aurora.example', status: 'suspended' }])
+    // a handle that no longer resolves back to the DID is dropped
+    resolvedHandles[aurora] = null
+    await apply({ kind: 'identity', did: aurora })
+    expect(
+      (await db().selectFrom('actor').select('handle').executeTakeFirstOrThrow()).handle,
+    ).toBeNull()
     await apply({ kind: 'account', did: aurora, active: true })
     expect((await db().selectFrom('actor').select('status').executeTakeFirstOrThrow()).status).toBe(
       'active',

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { IndexSchema } from '@plyr/db'
 import type { CommitEvent, IndexEvent } from './events.js'
+import type { IndexerMetrics } from './metrics.js'
 import type { RecordPlugin, Tx } from './plugins/plugin.js'
 import {
   type ActorIdentity,
@@ -35,6 +36,7 @@ export type ProcessorOptions = {
   logger: Logger
   /** How many identity lookups run at once. */
   lookupConcurrency?: number
+  metrics?: IndexerMetrics
 }
 
 /** What became of one event. `ignored`: a replay, an older version, or not ours. */
@@ -64,13 +66,14 @@ export class Processor {
     const newActors = await this.lookupNewActors(
       [...latest.values()].map((i) => events[i] as CommitEvent),
     )
+    const handles = await this.lookupChangedHandles(events)
     await this.opts.db.transaction().execute(async (tx) => {
       await this.applyCommits(tx, events, latest, newActors, outcomes)
       for (const [i, evt] of events.entries()) {
         if (evt.kind === 'identity') {
-          outcomes[i] = (await setHandle(tx, evt.did, evt.handle?.toLowerCase() ?? null))
-            ? 'applied'
-            : 'ignored'
+          const handle = handles.get(evt.did)
+          const changed = handle !== undefined && (await setHandle(tx, evt.did, handle))
+          outcomes[i] = changed ? 'applied' : 'ignored'
         } else if (evt.kind === 'account') {
           const status = evt.active ? 'active' : (evt.status ?? 'deactivated')
           outcomes[i] = (await setStatus(tx, evt.did, status)) ? 'applied' : 'ignored'
@@ -78,6 +81,7 @@ export class Processor {
       }
       if (cursor) await saveCursor(tx, cursor.source, cursor.value)
     })
+    this.opts.metrics?.recordBatch(events, outcomes)
     for (const did of newActors.keys()) this.opts.onNewActor?.(did)
     return outcomes
   }
@@ -184,6 +188,20 @@ export class Processor {
     // valid under the lexicon, but Postgres text and jsonb cannot hold NUL characters
     if (JSON.stringify(lexToJson(evt.record)).includes('\\u0000')) return 'contains a NUL character'
     return undefined
+  }
+
+  /**
+   * The handle of each known actor with an identity event, resolved afresh and verified
+   * both ways: the handle an event carries is only a claim.
+   */
+  private async lookupChangedHandles(events: IndexEvent[]): Promise<Map<string, string | null>> {
+    const dids = [...new Set(events.filter((e) => e.kind === 'identity').map((e) => e.did))]
+    const handles = new Map<string, string | null>()
+    if (dids.length === 0) return handles
+    for (const did of await knownActors(this.opts.db, dids)) {
+      handles.set(did, (await this.opts.lookupActor(did)).handle)
+    }
+    return handles
   }
 
   /** Actors behind plyr records (not Bluesky profiles) that the index has not seen yet. */

@@ -3,8 +3,9 @@ import { sql } from 'kysely'
 import type { AppContext } from '../context.js'
 
 /**
- * GET /health: 200 when the database answers; the indexer's source is reported and
- * turns the status to "degraded" (still 200: reads keep working) when it is unreachable.
+ * GET /health: 200 when the database answers. The indexer's source, lag and hosts are
+ * reported; an unreachable source or a lag past the threshold makes the status
+ * "degraded" (still 200: reads keep working).
  */
 export function healthHandler(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
@@ -14,9 +15,8 @@ export function healthHandler(ctx: AppContext) {
     } catch (err) {
       database = `error: ${String(err)}`
     }
-    const indexer = ctx.indexerHealth?.()
-    const status =
-      database !== 'ok' ? 'error' : indexer && indexer.state !== 'connected' ? 'degraded' : 'ok'
+    const indexer = ctx.indexer?.health()
+    const status = database !== 'ok' ? 'error' : indexer?.degraded ? 'degraded' : 'ok'
     res.status(database === 'ok' ? 200 : 503).json({ status, database, indexer: indexer ?? null })
   }
 }

@@ -13,6 +13,7 @@ const namespace = process.env.PLYR_NAMESPACE || 'fm.plyr.dev'
 const net = await DevNetwork.start({
   plcPort: Number(process.env.DEV_PLC_PORT || 2582),
   pdsPort: Number(process.env.DEV_PDS_PORT || 2583),
+  jetstreamPort: Number(process.env.DEV_JETSTREAM_PORT || 2584),
 })
 // The network lives only as long as this process, so its index does too.
 const dataDir = await mkdtemp(join(tmpdir(), 'plyr-dev-'))
@@ -32,6 +33,7 @@ plyr dev network is up (namespace ${namespace})
     newest tracks  ${service.url}/xrpc/fm.plyr.feed.getLatestTracks
     health         ${service.url}/health
   PDS            ${net.pdsUrl}
+  Jetstream      ${net.jetstream.url}
   PLC directory  ${net.plcUrl}
 
 Demo accounts (password = <name>-password):

@@ -5,7 +5,7 @@ import { com } from '@plyr/lexicons'
 import type { Logger } from 'pino'
 import type { IndexEvent } from '../events.js'
 import type { Processor } from '../processor.js'
-import type { SourceHealth } from './health.js'
+import { HealthTracker } from './health.js'
 
 type Message = com.atproto.sync.subscribeRepos.$Message
 const messages = com.atproto.sync.subscribeRepos
@@ -18,6 +18,7 @@ export type FirehoseSourceOptions = {
   collections: string[]
   loadCursor: (source: string) => Promise<number | undefined>
   logger: Logger
+  onError?: (reason: string) => void
   maxReconnectSeconds?: number
 }
 
@@ -31,18 +32,11 @@ export class FirehoseSource {
   readonly name: string
   private readonly abort = new AbortController()
   private running?: Promise<void>
-  readonly health: SourceHealth
+  readonly health: HealthTracker
 
   constructor(private readonly opts: FirehoseSourceOptions) {
     this.name = `firehose ${opts.url}`
-    this.health = {
-      source: 'firehose',
-      url: opts.url,
-      state: 'connecting',
-      lastEventAt: null,
-      lastError: null,
-      reconnects: 0,
-    }
+    this.health = new HealthTracker('firehose', [opts.url])
   }
 
   start(): void {
@@ -68,32 +62,41 @@ export class FirehoseSource {
         return undefined
       },
       onReconnectError: (err, attempt) => {
-        this.health.state = 'unreachable'
-        this.health.lastError = String(err)
-        this.health.reconnects = attempt
+        this.health.failed(opts.url, err)
+        opts.onError?.('connection_error')
         opts.logger.warn(
           { url: opts.url, attempt, err: String(err) },
           'firehose unreachable; still serving from the index, retrying with backoff',
         )
       },
     })
-    try {
-      for await (const msg of sub) {
-        this.health.state = 'connected'
-        this.health.lastError = null
-        const seq = 'seq' in msg && typeof msg.seq === 'number' ? msg.seq : undefined
-        if (seq === undefined) continue
-        const events = await this.parse(msg, wanted)
-        // Resume re-reads this message: its ops are idempotent, and a crash between two
-        // of them can lose nothing.
-        await opts.processor.apply(events, { source: this.name, value: seq - 1 })
-        this.health.lastEventAt = new Date().toISOString()
-      }
-    } catch (err) {
-      if (!this.abort.signal.aborted) {
-        this.health.state = 'unreachable'
-        this.health.lastError = String(err)
-        opts.logger.error({ err }, 'firehose stopped')
+    this.health.connecting(opts.url)
+    let failures = 0
+    while (!this.abort.signal.aborted) {
+      try {
+        for await (const msg of sub) {
+          this.health.connected(opts.url)
+          failures = 0
+          const seq = 'seq' in msg && typeof msg.seq === 'number' ? msg.seq : undefined
+          if (seq === undefined) continue
+          const events = await this.parse(msg, wanted)
+          // Resume re-reads this message: its ops are idempotent, and a crash between two
+          // of them can lose nothing.
+          await opts.processor.apply(events, { source: this.name, value: seq - 1 })
+          const time = 'time' in msg && typeof msg.time === 'string' ? Date.parse(msg.time) : NaN
+          this.health.processed(opts.url, Number.isNaN(time) ? undefined : time)
+        }
+      } catch (err) {
+        if (this.abort.signal.aborted) break
+        // the subscription reconnects by itself; this is a failure to write (or to read)
+        // a message: resubscribe from the saved cursor after a pause
+        this.health.failed(opts.url, err)
+        opts.onError?.('batch_failed')
+        opts.logger.error(
+          { err },
+          'firehose: processing failed; resubscribing from the saved cursor',
+        )
+        await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** failures++)))
       }
     }
   }
@@ -114,6 +117,7 @@ export class FirehoseSource {
         return evt ? [toIndexEvent(evt)] : []
       }
     } catch (err) {
+      this.opts.onError?.('verification_failed')
       logger.warn({ err: String(err) }, 'firehose: skipping a message that failed verification')
     }
     return []
@@ -122,7 +126,7 @@ export class FirehoseSource {
   async destroy(): Promise<void> {
     this.abort.abort()
     await this.running
-    this.health.state = 'stopped'
+    this.health.stopped()
   }
 }
 
@@ -152,7 +156,7 @@ function toIndexEvent(evt: Event): IndexEvent {
         rev: evt.rev,
       }
     case 'identity':
-      return { kind: 'identity', did: evt.did, handle: evt.handle }
+      return { kind: 'identity', did: evt.did }
     case 'account':
       return { kind: 'account', did: evt.did, active: evt.active, status: evt.status }
     case 'sync':

@@ -1,0 +1,60 @@
+import { Counter, Gauge, Registry } from 'prom-client'
+import type { IndexEvent } from './events.js'
+import type { Outcome } from './processor.js'
+import type { SourceHealth } from './sources/health.js'
+
+/** The indexer's Prometheus metrics, in a registry of its own (no global state). */
+export class IndexerMetrics {
+  readonly registry = new Registry()
+  private readonly events = new Counter({
+    name: 'plyr_indexer_events_total',
+    help: 'Events processed, by collection, operation and outcome',
+    labelNames: ['collection', 'operation', 'outcome'] as const,
+    registers: [this.registry],
+  })
+  readonly errors = new Counter({
+    name: 'plyr_indexer_errors_total',
+    help: 'Errors, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  })
+  readonly backfillDone = new Counter({
+    name: 'plyr_indexer_backfill_repos_total',
+    help: 'Repos backfilled, by result',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  })
+  readonly backfillQueued = new Gauge({
+    name: 'plyr_indexer_backfill_queue',
+    help: 'Repos waiting to be backfilled',
+    registers: [this.registry],
+  })
+
+  constructor(health: () => SourceHealth) {
+    new Gauge({
+      name: 'plyr_indexer_lag_seconds',
+      help: 'Now minus the time of the newest processed event',
+      registers: [this.registry],
+      collect() {
+        const lag = health().lagMs
+        if (lag !== null) this.set(lag / 1000)
+      },
+    })
+    new Gauge({
+      name: 'plyr_indexer_source_connected',
+      help: '1 when the event source is connected',
+      registers: [this.registry],
+      collect() {
+        this.set(health().state === 'connected' ? 1 : 0)
+      },
+    })
+  }
+
+  recordBatch(events: IndexEvent[], outcomes: Outcome[]): void {
+    for (const [i, evt] of events.entries()) {
+      const collection = evt.kind === 'commit' ? evt.collection : evt.kind
+      const operation = evt.kind === 'commit' ? evt.op : evt.kind
+      this.events.inc({ collection, operation, outcome: outcomes[i] })
+    }
+  }
+}

@@ -1,0 +1,178 @@
+import type { Logger } from 'pino'
+import WebSocket from 'ws'
+import type { IndexEvent } from '../events.js'
+import type { Processor } from '../processor.js'
+import { HealthTracker } from './health.js'
+import { parseJetstreamMessage } from './jetstream-message.js'
+
+export type JetstreamSourceOptions = {
+  /** Jetstream hosts (ws[s]://host), tried in turn: a failing or silent one is left for the next. */
+  urls: string[]
+  /** Collections to subscribe to (identity and account events come regardless). */
+  collections: string[]
+  processor: Processor
+  loadCursor: (source: string) => Promise<number | undefined>
+  logger: Logger
+  onError?: (reason: string) => void
+  /** Events per transaction. */
+  batchSize?: number
+  /** A partial batch is written after this long. */
+  flushMs?: number
+  /** On reconnect, start this far before the saved cursor (microseconds): replays are harmless, gaps are not. */
+  rewindUs?: number
+  /** A connection that delivers nothing for this long is treated as failed. */
+  stallMs?: number
+  maxBackoffMs?: number
+}
+
+/**
+ * Reads Jetstream. Messages are applied in batches, each in one transaction with its
+ * cursor (the time_us of its last event). While a batch is written the socket is paused,
+ * so a slow database slows the stream instead of filling memory.
+ */
+export class JetstreamSource {
+  readonly name = 'jetstream'
+  readonly health: HealthTracker
+  private readonly abort = new AbortController()
+  private running?: Promise<void>
+  private socket?: WebSocket
+
+  constructor(private readonly opts: JetstreamSourceOptions) {
+    if (opts.urls.length === 0) throw new Error('JetstreamSource needs at least one URL')
+    this.health = new HealthTracker('jetstream', opts.urls)
+  }
+
+  start(): void {
+    this.running ??= this.run()
+  }
+
+  private async run(): Promise<void> {
+    const { urls, logger } = this.opts
+    let failures = 0
+    for (let i = 0; !this.abort.signal.aborted; i = (i + 1) % urls.length) {
+      const url = urls[i]!
+      const delivered = await this.connectOnce(url)
+      if (this.abort.signal.aborted) break
+      failures = delivered ? 0 : failures + 1
+      const delay = Math.min(this.opts.maxBackoffMs ?? 30_000, 250 * 2 ** Math.min(failures, 10))
+      logger.warn(
+        { url, next: urls[(i + 1) % urls.length], retryInMs: delay },
+        'jetstream connection ended; still serving from the index, trying the next host',
+      )
+      await sleep(delay, this.abort.signal)
+    }
+  }
+
+  /** One connection, until it closes. Resolves whether it delivered any event. */
+  private async connectOnce(url: string): Promise<boolean> {
+    const { opts } = this
+    const saved = await opts.loadCursor(this.name)
+    const subscribe = new URL('/subscribe', url)
+    for (const c of opts.collections) subscribe.searchParams.append('wantedCollections', c)
+    if (saved !== undefined) {
+      subscribe.searchParams.set(
+        'cursor',
+        String(Math.max(0, saved - (opts.rewindUs ?? 5_000_000))),
+      )
+    }
+    this.health.connecting(url)
+    const socket = new WebSocket(subscribe)
+    this.socket = socket
+    const batchSize = opts.batchSize ?? 1000
+    let buffer: { event: IndexEvent; timeUs: number }[] = []
+    let delivered = false
+    let writing: Promise<void> = Promise.resolve()
+    let failure: unknown
+
+    const flush = () => {
+      if (buffer.length === 0) return writing
+      const batch = buffer
+      buffer = []
+      writing = writing.then(async () => {
+        if (failure) return
+        const last = batch.at(-1)!.timeUs
+        try {
+          await opts.processor.apply(
+            batch.map((b) => b.event),
+            { source: this.name, value: last },
+          )
+          this.health.processed(url, Math.floor(last / 1000))
+        } catch (err) {
+          // nothing of this batch committed: end the connection and resume from the cursor
+          failure = err
+          opts.onError?.('batch_failed')
+          opts.logger.error(
+            { err },
+            'jetstream: writing a batch failed; reconnecting from the saved cursor',
+          )
+          socket.terminate()
+        }
+      })
+      return writing
+    }
+
+    let lastMessage = Date.now()
+    const stallMs = opts.stallMs ?? 300_000
+    const timer = setInterval(
+      () => {
+        void flush()
+        if (Date.now() - lastMessage > stallMs) {
+          opts.logger.warn({ url, stallMs }, 'jetstream host went silent; moving to the next one')
+          this.health.failed(url, `no message for ${stallMs} ms`)
+          socket.terminate()
+        }
+      },
+      Math.min(opts.flushMs ?? 100, stallMs),
+    )
+
+    socket.on('open', () => this.health.connected(url))
+    socket.on('message', (data) => {
+      lastMessage = Date.now()
+      const parsed = parseJetstreamMessage(data.toString())
+      if (parsed === undefined) return
+      if (typeof parsed === 'string') {
+        opts.onError?.('malformed_message')
+        opts.logger.warn({ url, reason: parsed }, 'jetstream: dropping a malformed message')
+        return
+      }
+      delivered = true
+      buffer.push(parsed)
+      if (buffer.length >= batchSize) {
+        socket.pause()
+        void flush().then(() => socket.resume())
+      }
+    })
+    const closed = new Promise<void>((resolve) => {
+      socket.on('error', (err) => {
+        this.health.failed(url, err)
+        opts.onError?.('connection_error')
+      })
+      socket.on('close', () => resolve())
+    })
+    const onAbort = () => socket.close()
+    this.abort.signal.addEventListener('abort', onAbort)
+    await closed
+    clearInterval(timer)
+    this.abort.signal.removeEventListener('abort', onAbort)
+    // what arrived before the close is as good as any: write it before reconnecting
+    await flush()
+    if (!this.abort.signal.aborted && !failure) this.health.failed(url, 'connection closed')
+    return delivered
+  }
+
+  async destroy(): Promise<void> {
+    this.abort.abort()
+    await this.running
+    this.health.stopped()
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => {
+      clearTimeout(t)
+      resolve()
+    })
+  })
+}

@@ -15,7 +15,12 @@ export type IdentityConfig = {
   timeoutMs: number
 }
 
-export type Identity = { resolver: IdResolver; fetch: typeof globalThis.fetch }
+export type Identity = {
+  resolver: IdResolver
+  fetch: typeof globalThis.fetch
+  /** The DID a handle points at (DNS / HTTPS, or HANDLE_RESOLVER_URL), if any. */
+  resolveHandle(handle: string): Promise<string | undefined>
+}
 
 /**
  * The resolver and the fetch for every identity-related call. The fetch refuses loopback
@@ -26,7 +31,15 @@ export function createIdentity(cfg: IdentityConfig): Identity {
   const fetch = cfg.allowPrivateNetwork
     ? globalThis.fetch
     : (safeFetchWrap({ allowIpHost: false }) as typeof globalThis.fetch)
-  return { resolver: new IdResolver({ plcUrl: cfg.plcUrl, timeout: cfg.timeoutMs, fetch }), fetch }
+  const resolver = new IdResolver({ plcUrl: cfg.plcUrl, timeout: cfg.timeoutMs, fetch })
+  const resolveHandle = async (handle: string): Promise<string | undefined> => {
+    if (!cfg.handleResolverUrl) return resolver.handle.resolve(handle)
+    const url = new URL('/xrpc/com.atproto.identity.resolveHandle', cfg.handleResolverUrl)
+    url.searchParams.set('handle', handle)
+    const body = await getJson(fetch, url, cfg.timeoutMs)
+    return typeof body?.did === 'string' ? body.did : undefined
+  }
+  return { resolver, fetch, resolveHandle }
 }
 
 /**
@@ -36,17 +49,9 @@ export function createIdentity(cfg: IdentityConfig): Identity {
  */
 export function createActorLookup(
   cfg: IdentityConfig,
-  { resolver, fetch }: Identity,
+  { resolver, fetch, resolveHandle }: Identity,
   logger: Logger,
 ) {
-  const resolveHandle = async (handle: string): Promise<string | undefined> => {
-    if (!cfg.handleResolverUrl) return resolver.handle.resolve(handle)
-    const url = new URL('/xrpc/com.atproto.identity.resolveHandle', cfg.handleResolverUrl)
-    url.searchParams.set('handle', handle)
-    const body = await getJson(fetch, url, cfg.timeoutMs)
-    return typeof body?.did === 'string' ? body.did : undefined
-  }
-
   return async (did: string): Promise<ActorIdentity> =>
     tracer.startActiveSpan('identity.lookupActor', async (span) => {
       const identity: ActorIdentity = { handle: null, displayName: null }

@@ -4,7 +4,7 @@ import type { IndexSchema } from '@plyr/db'
 import { PlyrNamespace } from '@plyr/lexicons'
 import { Backfiller } from './backfill.js'
 import type { IndexerConfig } from './config.js'
-import { createActorLookup, createIdentity } from './identity.js'
+import { createActorLookup, createIdentity, type Identity } from './identity.js'
 import { IndexerMetrics } from './metrics.js'
 import { createPlugins } from './plugins/index.js'
 import { type ActorLookup, Processor } from './processor.js'
@@ -23,6 +23,7 @@ export class Indexer implements AsyncDisposable {
   readonly metrics: IndexerMetrics
   readonly processor: Processor
   readonly backfiller: Backfiller
+  readonly identity: Identity
   private readonly source: JetstreamSource | FirehoseSource
 
   constructor(
@@ -40,6 +41,7 @@ export class Indexer implements AsyncDisposable {
       timeoutMs: cfg.identityTimeoutMs,
     }
     const identity = createIdentity(identityCfg)
+    this.identity = identity
     const plugins = createPlugins(namespace, {
       trustedMediaOrigins: new Set(cfg.trustedMediaOrigins),
     })

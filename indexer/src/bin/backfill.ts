@@ -1,0 +1,82 @@
+// npm run backfill -- <did-or-handle>...   fetch these actors' existing plyr records
+// npm run backfill -- --network            every repo holding plyr tracks, from RELAY_URL
+import { Database } from '@plyr/db'
+import { pino } from 'pino'
+import { checkUrl, indexerConfigFromEnv } from '../config.js'
+import { Indexer } from '../indexer.js'
+import { listReposWithCollection } from '../relay.js'
+
+const usage = `usage: npm run backfill -- <did-or-handle>...
+       npm run backfill -- --network [--concurrency N]`
+
+const args = process.argv.slice(2)
+const network = args.includes('--network')
+const concurrencyArg = args.indexOf('--concurrency')
+const concurrency = concurrencyArg >= 0 ? Number(args[concurrencyArg + 1]) : 8
+const actors = args.filter(
+  (a, i) => !a.startsWith('--') && (concurrencyArg < 0 || i !== concurrencyArg + 1),
+)
+if ((!network && actors.length === 0) || !Number.isInteger(concurrency) || concurrency < 1) {
+  console.error(usage)
+  process.exit(2)
+}
+
+const logger = pino({ name: 'plyr-backfill', level: process.env.LOG_LEVEL || 'warn' })
+const cfg = { ...indexerConfigFromEnv(), backfillNewActors: false }
+const database = Database.open(
+  process.env.DATABASE_URL
+    ? { databaseUrl: process.env.DATABASE_URL }
+    : { dataDir: process.env.DATA_DIR || './data' },
+)
+await database.migrate()
+const indexer = new Indexer(cfg, database.db, logger)
+
+let dids: string[]
+if (network) {
+  const relay = checkUrl(
+    'RELAY_URL',
+    process.env.RELAY_URL || 'https://relay1.us-east.bsky.network',
+    ['http:', 'https:'],
+  )
+  process.stderr.write(`backfill: listing repos with ${cfg.namespace}.track on ${relay}\n`)
+  dids = await listReposWithCollection(indexer.identity.fetch, relay, `${cfg.namespace}.track`)
+} else {
+  dids = []
+  for (const actor of actors) {
+    const did = actor.startsWith('did:') ? actor : await indexer.identity.resolveHandle(actor)
+    if (!did) {
+      console.error(`backfill: cannot resolve handle ${actor}`)
+      process.exit(1)
+    }
+    dids.push(did)
+  }
+}
+
+let done = 0
+let records = 0
+const failed: string[] = []
+const progress = () =>
+  process.stderr.write(
+    `\rbackfill: ${done}/${dids.length} repos, ${records} records, ${failed.length} failed`,
+  )
+progress()
+const queue = [...dids]
+await Promise.all(
+  Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+    for (let did = queue.shift(); did !== undefined; did = queue.shift()) {
+      try {
+        const read = await indexer.backfiller.backfillRepo(did)
+        records += read
+      } catch (err) {
+        failed.push(`${did}: ${String(err)}`)
+      }
+      done++
+      progress()
+    }
+  }),
+)
+process.stderr.write('\n')
+for (const f of failed) console.error(`backfill failed: ${f}`)
+console.log(JSON.stringify({ repos: dids.length, records, failed: failed.length }))
+await database.destroy()
+process.exit(failed.length > 0 ? 1 : 0)

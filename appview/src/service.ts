@@ -18,7 +18,7 @@ export class PlyrService implements AsyncDisposable {
   ) {}
 
   static async start(cfg: AppViewConfig, logger: Logger): Promise<PlyrService> {
-    const database = Database.open(
+    const database = await Database.open(
       cfg.databaseUrl ? { databaseUrl: cfg.databaseUrl } : { dataDir: cfg.dataDir },
     )
     await database.migrate()

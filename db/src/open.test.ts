@@ -38,7 +38,7 @@ describe(`data layer on ${testDatabaseKind()}`, () => {
     ])
   })
 
-  it('stores raw records as jsonb and reads them back as objects', async () => {
+  it('stores raw records as json and reads them back as objects', async () => {
     const json = { $type: 'fm.plyr.track', title: 'Ünïcødé "quotes"', nested: { n: [1, 2] } }
     await database.db
       .insertInto('record')

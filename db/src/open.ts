@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PGliteDialect, PostgresDialect, type LogEvent } from 'kysely'
 import { Migrator } from 'kysely/migration'
 import pg from 'pg'
@@ -39,7 +38,8 @@ export class Database implements AsyncDisposable {
     readonly kind: 'postgres' | 'pglite',
   ) {}
 
-  static open(config: DatabaseConfig): Database {
+  /** Opens a connection pool, or starts embedded PGlite (loaded only when it is used). */
+  static async open(config: DatabaseConfig): Promise<Database> {
     if (config.databaseUrl) {
       const pool = new pg.Pool({
         connectionString: config.databaseUrl,
@@ -57,6 +57,7 @@ export class Database implements AsyncDisposable {
       dir = join(config.dataDir, 'pglite')
       mkdirSync(dir, { recursive: true })
     }
+    const { PGlite } = await import('@electric-sql/pglite')
     const pglite = new PGlite(dir)
     const db = new Kysely<IndexSchema>({ dialect: new PGliteDialect({ pglite }), log: traceQuery })
     return new Database(db, 'pglite')

@@ -17,7 +17,7 @@ export type TestDatabase = Database & { url?: string }
 
 export async function openTestDatabase(): Promise<TestDatabase> {
   if (testDatabaseKind() === 'pglite') {
-    const database = Database.open({})
+    const database = await Database.open({})
     await database.migrate()
     return database
   }
@@ -25,7 +25,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   await withAdmin((c) => c.query(`create database ${name}`))
   const url = new URL(adminUrl())
   url.pathname = `/${name}`
-  const database: TestDatabase = Database.open({ databaseUrl: url.toString(), poolSize: 4 })
+  const database: TestDatabase = await Database.open({ databaseUrl: url.toString(), poolSize: 4 })
   database.url = url.toString()
   await database.migrate()
   const destroy = database.destroy.bind(database)

@@ -101,7 +101,7 @@ describe('backfill', () => {
     })
     await expect(backfill()).rejects.toMatchObject({ code: 2 })
 
-    await using database = Database.open({ dataDir: data.path })
+    await using database = await Database.open({ dataDir: data.path })
     const titles = await database.db.selectFrom('track').select('title').orderBy('title').execute()
     expect(titles.map((t) => t.title)).toEqual(['D1', 'D2', 'E1'])
   })

@@ -15,6 +15,8 @@ export type IndexerConfig = {
   lagDegradedMs: number
   /** A Jetstream host that sends nothing for this long is left for the next one. */
   stallMs: number
+  /** Events per transaction (Jetstream). */
+  batchSize: number
   /** Fetch the existing records of each actor the first time it shows up. */
   backfillNewActors: boolean
   backfillConcurrency: number
@@ -50,10 +52,11 @@ export function indexerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Inde
     allowPrivateNetwork: bool(env, 'IDENTITY_ALLOW_PRIVATE_NETWORK', false),
     identityTimeoutMs: 3000,
     trustedMediaOrigins: origins(env, 'TRUSTED_MEDIA_ORIGINS'),
-    lagDegradedMs: seconds(env, 'INDEXER_LAG_DEGRADED_SECONDS', 60) * 1000,
-    stallMs: seconds(env, 'JETSTREAM_STALL_SECONDS', 300) * 1000,
+    lagDegradedMs: positive(env, 'INDEXER_LAG_DEGRADED_SECONDS', 60) * 1000,
+    stallMs: positive(env, 'JETSTREAM_STALL_SECONDS', 300) * 1000,
+    batchSize: positive(env, 'INDEXER_BATCH_SIZE', 1000),
     backfillNewActors: bool(env, 'BACKFILL_NEW_ACTORS', true),
-    backfillConcurrency: seconds(env, 'BACKFILL_CONCURRENCY', 4),
+    backfillConcurrency: positive(env, 'BACKFILL_CONCURRENCY', 4),
   }
 }
 
@@ -79,7 +82,7 @@ export function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): b
 }
 
 /** A positive whole number (seconds, or a count). */
-function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const value = env[name]
   if (value === undefined || value === '') return fallback
   const n = Number(value)

@@ -17,6 +17,14 @@ export type CommitEvent = {
   cid?: string
   /** The record in its data-model form (CIDs and blob refs as objects); absent on deletes. */
   record?: LexMap
+  /** Set by `Processor.check`, which sources may call on receipt, ahead of the write. */
+  checked?: CheckedRecord
+}
+
+/** A record checked against its lexicon, with its JSON for the raw record table. */
+export type CheckedRecord = {
+  problem: string | undefined
+  json: string
 }
 
 /** The actor's identity may have changed: the indexer re-resolves it (a handle in an event is only a claim). */

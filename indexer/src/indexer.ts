@@ -79,6 +79,7 @@ export class Indexer implements AsyncDisposable {
             ...common,
             urls: cfg.jetstreamUrls,
             stallMs: cfg.stallMs,
+            batchSize: cfg.batchSize,
             logger: logger.child({ source: 'jetstream' }),
           })
         : new FirehoseSource({

@@ -1,16 +1,16 @@
 import { lexToJson } from '@atproto/lex'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
-import type { IndexSchema } from '@plyr/db'
-import type { CommitEvent, IndexEvent } from './events.js'
+import type { AccountStatus, IndexSchema } from '@plyr/db'
+import type { CheckedRecord, CommitEvent, IndexEvent } from './events.js'
 import type { IndexerMetrics } from './metrics.js'
-import type { RecordPlugin, Tx } from './plugins/plugin.js'
+import type { IndexedRecord, RecordPlugin, Tx } from './plugins/plugin.js'
 import {
   type ActorIdentity,
   insertActors,
   knownActors,
   setHandle,
-  setStatus,
+  setStatuses,
 } from './store/actors.js'
 import { recountTracks } from './store/aggregates.js'
 import { saveCursor } from './store/cursors.js'
@@ -63,27 +63,46 @@ export class Processor {
     const outcomes: Outcome[] = events.map(() => 'ignored')
     const latest = this.latestVersions(events)
     // Identity lookups leave the process: they happen before the transaction opens.
-    const newActors = await this.lookupNewActors(
-      [...latest.values()].map((i) => events[i] as CommitEvent),
-    )
+    const newActors = await this.lookupNewActors(events)
     const handles = await this.lookupChangedHandles(events)
     await this.opts.db.transaction().execute(async (tx) => {
       await this.applyCommits(tx, events, latest, newActors, outcomes)
-      for (const [i, evt] of events.entries()) {
-        if (evt.kind === 'identity') {
-          const handle = handles.get(evt.did)
-          const changed = handle !== undefined && (await setHandle(tx, evt.did, handle))
-          outcomes[i] = changed ? 'applied' : 'ignored'
-        } else if (evt.kind === 'account') {
-          const status = evt.active ? 'active' : (evt.status ?? 'deactivated')
-          outcomes[i] = (await setStatus(tx, evt.did, status)) ? 'applied' : 'ignored'
-        }
-      }
+      await this.applyActorEvents(tx, events, newActors, handles, outcomes)
       if (cursor) await saveCursor(tx, cursor.source, cursor.value)
     })
     this.opts.metrics?.recordBatch(events, outcomes)
     for (const did of newActors.keys()) this.opts.onNewActor?.(did)
     return outcomes
+  }
+
+  /**
+   * Identity and account events, for actors the index knows. An actor's events count from
+   * its first record on, as if the batch were applied one event at a time; the last
+   * status per actor wins, written in one statement.
+   */
+  private async applyActorEvents(
+    tx: Tx,
+    events: IndexEvent[],
+    newActors: Map<string, NewActor>,
+    handles: Map<string, string | null>,
+    outcomes: Outcome[],
+  ): Promise<void> {
+    const dids = [...new Set(events.filter((e) => e.kind !== 'commit').map((e) => e.did))]
+    if (dids.length === 0) return
+    const known = await knownActors(tx, dids)
+    const statuses = new Map<string, AccountStatus>()
+    for (const [i, evt] of events.entries()) {
+      if (evt.kind === 'commit' || !known.has(evt.did)) continue
+      if ((newActors.get(evt.did)?.firstEvent ?? -1) > i) continue
+      if (evt.kind === 'account') {
+        statuses.set(evt.did, evt.active ? 'active' : (evt.status ?? 'deactivated'))
+        outcomes[i] = 'applied'
+      } else if (handles.has(evt.did)) {
+        outcomes[i] = 'applied'
+      }
+    }
+    for (const [did, handle] of handles) await setHandle(tx, did, handle)
+    await setStatuses(tx, statuses)
   }
 
   /** For each record uri in our collections, the index of its newest version in the batch. */
@@ -101,7 +120,7 @@ export class Processor {
     tx: Tx,
     events: IndexEvent[],
     latest: Map<string, number>,
-    newActors: Map<string, ActorIdentity>,
+    newActors: Map<string, NewActor>,
     outcomes: Outcome[],
   ): Promise<void> {
     if (latest.size === 0) return
@@ -109,7 +128,7 @@ export class Processor {
     const stored = await storedVersions(tx, [...latest.keys()])
     await insertActors(tx, newActors, now)
 
-    const writes = new Map<RecordPlugin, RawRecord[]>()
+    const writes = new Map<RecordPlugin, (RawRecord & IndexedRecord)[]>()
     const deletes = new Map<RecordPlugin, Deletion[]>()
     const invalid: InvalidRecord[] = []
     let knownDids: Set<string> | undefined
@@ -137,7 +156,7 @@ export class Processor {
         ])
         if (!knownDids.has(evt.did)) continue
       }
-      const problem = this.problemWith(plugin, evt)
+      const { problem, json } = this.check(evt)!
       if (problem) {
         invalid.push({
           uri: evt.uri,
@@ -150,28 +169,28 @@ export class Processor {
         outcomes[i] = 'invalid'
         continue
       }
-      push(writes, plugin, { ...evt, cid: evt.cid!, record: evt.record!, indexedAt: now })
+      push(writes, plugin, { ...evt, cid: evt.cid!, record: evt.record!, json, indexedAt: now })
       outcomes[i] = 'applied'
     }
 
+    // raw records and tombstones in one statement each; then the plugins, in registration
+    // order: tracks before the likes that count them
+    const allDeletes = [...deletes.values()].flat()
+    if (allDeletes.length > 0) await tombstoneRecords(tx, allDeletes, now)
+    const allWrites = [...writes.values()].flat()
+    if (allWrites.length > 0) await putRecords(tx, allWrites, stored.tombstones)
     const touched: string[] = []
-    // plugins run in registration order: tracks before the likes that count them
     for (const plugin of this.opts.plugins.values()) {
       const dels = deletes.get(plugin)
-      if (dels) {
+      if (dels)
         touched.push(
           ...(await plugin.delete(
             tx,
             dels.map((d) => d.uri),
           )),
         )
-        await tombstoneRecords(tx, dels, now)
-      }
       const recs = writes.get(plugin)
-      if (recs) {
-        await putRecords(tx, recs)
-        touched.push(...(await plugin.upsert(tx, recs)))
-      }
+      if (recs) touched.push(...(await plugin.upsert(tx, recs)))
     }
     if (touched.length > 0) await recountTracks(tx, touched)
     if (invalid.length > 0) {
@@ -180,14 +199,17 @@ export class Processor {
     }
   }
 
-  /** Why a record cannot be indexed, if it cannot. */
-  private problemWith(plugin: RecordPlugin, evt: CommitEvent): string | undefined {
-    if (!evt.cid || !evt.record) return 'missing cid or record'
-    const check = plugin.validate(evt.record)
-    if (!check.ok) return check.reason
-    // valid under the lexicon, but Postgres text and jsonb cannot hold NUL characters
-    if (JSON.stringify(lexToJson(evt.record)).includes('\\u0000')) return 'contains a NUL character'
-    return undefined
+  /**
+   * Checks a create or update against its collection's lexicon and serializes it, once:
+   * sources call this as events arrive, so the work overlaps the previous batch's write.
+   * Returns undefined for events that are not records of ours.
+   */
+  check(evt: IndexEvent): CheckedRecord | undefined {
+    if (evt.kind !== 'commit' || evt.op === 'delete') return undefined
+    const plugin = this.opts.plugins.get(evt.collection)
+    if (!plugin) return undefined
+    evt.checked ??= checkRecord(plugin, evt)
+    return evt.checked
   }
 
   /**
@@ -204,32 +226,43 @@ export class Processor {
     return handles
   }
 
-  /** Actors behind plyr records (not Bluesky profiles) that the index has not seen yet. */
-  private async lookupNewActors(commits: CommitEvent[]): Promise<Map<string, ActorIdentity>> {
-    const dids = [
-      ...new Set(
-        commits
-          .filter(
-            (e) => e.op !== 'delete' && !this.opts.plugins.get(e.collection)!.onlyForKnownActors,
-          )
-          .map((e) => e.did),
-      ),
-    ]
-    const found = new Map<string, ActorIdentity>()
-    if (dids.length === 0) return found
-    const known = await knownActors(this.opts.db, dids)
-    const todo = dids.filter((d) => !known.has(d))
+  /**
+   * Actors behind plyr records (not Bluesky profiles) that the index has not seen yet,
+   * with the position of their first such event in the batch.
+   */
+  private async lookupNewActors(events: IndexEvent[]): Promise<Map<string, NewActor>> {
+    const first = new Map<string, number>()
+    for (const [i, e] of events.entries()) {
+      const plugin = e.kind === 'commit' && e.op !== 'delete' && this.opts.plugins.get(e.collection)
+      if (plugin && !plugin.onlyForKnownActors && !first.has(e.did)) first.set(e.did, i)
+    }
+    const found = new Map<string, NewActor>()
+    if (first.size === 0) return found
+    const known = await knownActors(this.opts.db, [...first.keys()])
+    const todo = [...first.keys()].filter((d) => !known.has(d))
     const workers = Array.from(
       { length: Math.min(this.opts.lookupConcurrency ?? 8, todo.length) },
       async () => {
         for (let did = todo.pop(); did !== undefined; did = todo.pop()) {
-          found.set(did, await this.opts.lookupActor(did))
+          found.set(did, { ...(await this.opts.lookupActor(did)), firstEvent: first.get(did)! })
         }
       },
     )
     await Promise.all(workers)
     return found
   }
+}
+
+type NewActor = ActorIdentity & { firstEvent: number }
+
+function checkRecord(plugin: RecordPlugin, evt: CommitEvent): CheckedRecord {
+  if (!evt.cid || !evt.record) return { problem: 'missing cid or record', json: '' }
+  const json = JSON.stringify(lexToJson(evt.record))
+  const check = plugin.validate(evt.record)
+  if (!check.ok) return { problem: check.reason, json }
+  // valid under the lexicon, but Postgres text and json cannot hold NUL characters
+  if (json.includes('\\u0000')) return { problem: 'contains a NUL character', json }
+  return { problem: undefined, json }
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -37,15 +37,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('rkey', 'text', (c) => c.notNull())
     .addColumn('cid', 'text', (c) => c.notNull())
     .addColumn('rev', 'text', (c) => c.notNull())
-    .addColumn('json', 'jsonb', (c) => c.notNull())
+    // json, not jsonb: stored as written (cheaper to insert), still queryable with ->>
+    .addColumn('json', 'json', (c) => c.notNull())
     .addColumn('indexed_at', 'timestamptz', (c) => c.notNull())
     .execute()
-  await db.schema
-    .createIndex('record_did_collection_idx')
-    .on('record')
-    .columns(['did', 'collection'])
-    .execute()
-
   await db.schema
     .createTable('tombstone')
     .addColumn('uri', 'text', (c) => c.primaryKey())
@@ -116,7 +111,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull())
     .addColumn('indexed_at', 'timestamptz', (c) => c.notNull())
     .execute()
-  await db.schema.createIndex('like_subject_idx').on('like').column('subject_uri').execute()
+  // (subject, did): counting distinct likers reads the index alone
+  await db.schema
+    .createIndex('like_subject_idx')
+    .on('like')
+    .columns(['subject_uri', 'did'])
+    .execute()
   await db.schema
     .createIndex('like_did_idx')
     .on('like')

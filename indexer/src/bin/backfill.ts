@@ -23,7 +23,7 @@ if ((!network && actors.length === 0) || !Number.isInteger(concurrency) || concu
 
 const logger = pino({ name: 'plyr-backfill', level: process.env.LOG_LEVEL || 'warn' })
 const cfg = { ...indexerConfigFromEnv(), backfillNewActors: false }
-const database = Database.open(
+const database = await Database.open(
   process.env.DATABASE_URL
     ? { databaseUrl: process.env.DATABASE_URL }
     : { dataDir: process.env.DATA_DIR || './data' },

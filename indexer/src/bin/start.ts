@@ -7,7 +7,7 @@ import { Indexer } from '../indexer.js'
 
 const logger = pino({ name: 'plyr-indexer', level: process.env.LOG_LEVEL || 'info' })
 const cfg = indexerConfigFromEnv()
-const database = Database.open(
+const database = await Database.open(
   process.env.DATABASE_URL
     ? { databaseUrl: process.env.DATABASE_URL }
     : { dataDir: process.env.DATA_DIR || './data' },

@@ -1,5 +1,5 @@
 import type { PlyrNamespace } from '@plyr/lexicons'
-import { chunks } from './chunks.js'
+import { insertRows } from '../store/bulk.js'
 import type { RecordPlugin } from './plugin.js'
 import { deleteSubjectRows, subjectOf, subjectsOf } from './subject-records.js'
 
@@ -29,7 +29,21 @@ export function commentPlugin(ns: PlyrNamespace): RecordPlugin {
           indexed_at: indexedAt,
         }
       })
-      for (const chunk of chunks(rows, 500)) await tx.insertInto('comment').values(chunk).execute()
+      await insertRows(
+        tx,
+        'comment',
+        {
+          uri: 'text',
+          did: 'text',
+          subject_uri: 'text',
+          subject_cid: 'text',
+          text: 'text',
+          timestamp_ms: 'int',
+          created_at: 'timestamptz',
+          indexed_at: 'timestamptz',
+        },
+        rows,
+      )
       return [...before, ...subjectsOf(records)]
     },
 

@@ -1,5 +1,5 @@
 import type { PlyrNamespace } from '@plyr/lexicons'
-import { chunks } from './chunks.js'
+import { insertRows } from '../store/bulk.js'
 import type { RecordPlugin } from './plugin.js'
 import { deleteSubjectRows, subjectOf, subjectsOf } from './subject-records.js'
 
@@ -23,7 +23,19 @@ export function likePlugin(ns: PlyrNamespace): RecordPlugin {
         created_at: new Date((record as { createdAt: string }).createdAt),
         indexed_at: indexedAt,
       }))
-      for (const chunk of chunks(rows)) await tx.insertInto('like').values(chunk).execute()
+      await insertRows(
+        tx,
+        'like',
+        {
+          uri: 'text',
+          did: 'text',
+          subject_uri: 'text',
+          subject_cid: 'text',
+          created_at: 'timestamptz',
+          indexed_at: 'timestamptz',
+        },
+        rows,
+      )
       return [...before, ...subjectsOf(records)]
     },
 

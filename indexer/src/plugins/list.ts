@@ -1,4 +1,5 @@
 import type { PlyrNamespace } from '@plyr/lexicons'
+import { insertRows } from '../store/bulk.js'
 import { chunks } from './chunks.js'
 import type { RecordPlugin, Tx } from './plugin.js'
 
@@ -54,7 +55,12 @@ export function listPlugin(ns: PlyrNamespace): RecordPlugin {
           subject_cid: item.subject.cid,
         })),
       )
-      for (const chunk of chunks(items)) await tx.insertInto('list_item').values(chunk).execute()
+      await insertRows(
+        tx,
+        'list_item',
+        { list_uri: 'text', position: 'int', subject_uri: 'text', subject_cid: 'text' },
+        items,
+      )
       return []
     },
 

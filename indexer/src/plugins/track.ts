@@ -1,6 +1,7 @@
 import type { BlobRef } from '@atproto/lex'
 import type { PlyrNamespace } from '@plyr/lexicons'
 import { sql } from 'kysely'
+import { insertRows, setExcluded } from '../store/bulk.js'
 import { chunks } from './chunks.js'
 import type { PluginConfig, RecordPlugin } from './plugin.js'
 import { mediaUrl } from './urls.js'
@@ -51,31 +52,46 @@ export function trackPlugin(ns: PlyrNamespace, cfg: PluginConfig): RecordPlugin 
           sort_at: createdAt < indexedAt ? createdAt : indexedAt,
         }
       })
-      for (const chunk of chunks(rows, 500)) {
-        await tx
-          .insertInto('track')
-          .values(chunk)
-          .onConflict((oc) =>
-            oc.column('uri').doUpdateSet((eb) => ({
-              cid: eb.ref('excluded.cid'),
-              title: eb.ref('excluded.title'),
-              artist: eb.ref('excluded.artist'),
-              album: eb.ref('excluded.album'),
-              duration: eb.ref('excluded.duration'),
-              description: eb.ref('excluded.description'),
-              file_type: eb.ref('excluded.file_type'),
-              audio_url: eb.ref('excluded.audio_url'),
-              audio_url_trusted: eb.ref('excluded.audio_url_trusted'),
-              image_url: eb.ref('excluded.image_url'),
-              image_url_trusted: eb.ref('excluded.image_url_trusted'),
-              audio_blob_cid: eb.ref('excluded.audio_blob_cid'),
-              created_at: eb.ref('excluded.created_at'),
-              // an edit keeps the track's first indexed time: it does not jump up the feed
-              sort_at: sql`least(excluded.created_at, track.indexed_at)`,
-            })),
-          )
-          .execute()
-      }
+      await insertRows(
+        tx,
+        'track',
+        {
+          uri: 'text',
+          did: 'text',
+          cid: 'text',
+          title: 'text',
+          artist: 'text',
+          album: 'text',
+          duration: 'int',
+          description: 'text',
+          file_type: 'text',
+          audio_url: 'text',
+          audio_url_trusted: 'bool',
+          image_url: 'text',
+          image_url_trusted: 'bool',
+          audio_blob_cid: 'text',
+          created_at: 'timestamptz',
+          indexed_at: 'timestamptz',
+          sort_at: 'timestamptz',
+        },
+        rows,
+        // an edit keeps the track's first indexed time: it does not jump up the feed
+        sql`(uri) do update set ${setExcluded([
+          'cid',
+          'title',
+          'artist',
+          'album',
+          'duration',
+          'description',
+          'file_type',
+          'audio_url',
+          'audio_url_trusted',
+          'image_url',
+          'image_url_trusted',
+          'audio_blob_cid',
+          'created_at',
+        ])}, sort_at = least(excluded.created_at, track.indexed_at)`,
+      )
       const uris = rows.map((r) => r.uri)
       await deleteTags(tx, uris)
       const tags = records.flatMap(({ uri, record }) =>
@@ -83,7 +99,7 @@ export function trackPlugin(ns: PlyrNamespace, cfg: PluginConfig): RecordPlugin 
           .filter((tag) => tag.length > 0)
           .map((tag) => ({ track_uri: uri, tag })),
       )
-      for (const chunk of chunks(tags)) await tx.insertInto('track_tag').values(chunk).execute()
+      await insertRows(tx, 'track_tag', { track_uri: 'text', tag: 'text' }, tags)
       // a new track counts the likes and comments that arrived before it
       return uris
     },

@@ -14,10 +14,8 @@ export type JetstreamSourceOptions = {
   loadCursor: (source: string) => Promise<number | undefined>
   logger: Logger
   onError?: (reason: string) => void
-  /** Events per transaction. */
+  /** The most events in one transaction (fewer when the stream is slower than the database). */
   batchSize?: number
-  /** A partial batch is written after this long. */
-  flushMs?: number
   /** On reconnect, start this far before the saved cursor (microseconds): replays are harmless, gaps are not. */
   rewindUs?: number
   /** A connection that delivers nothing for this long is treated as failed. */
@@ -27,8 +25,8 @@ export type JetstreamSourceOptions = {
 
 /**
  * Reads Jetstream. Messages are applied in batches, each in one transaction with its
- * cursor (the time_us of its last event). While a batch is written the socket is paused,
- * so a slow database slows the stream instead of filling memory.
+ * cursor (the time_us of its last event). When the database falls behind, the socket is
+ * paused, so a slow database slows the stream instead of filling memory.
  */
 export class JetstreamSource {
   readonly name = 'jetstream'
@@ -79,17 +77,19 @@ export class JetstreamSource {
     const socket = new WebSocket(subscribe)
     this.socket = socket
     const batchSize = opts.batchSize ?? 1000
-    let buffer: { event: IndexEvent; timeUs: number }[] = []
+    const buffer: { event: IndexEvent; timeUs: number }[] = []
+    // past this many unwritten events the socket is paused until half of them are written
+    const highWater = Math.max(4 * batchSize, 2000)
+    let paused = false
     let delivered = false
-    let writing: Promise<void> = Promise.resolve()
     let failure: unknown
+    let writer: Promise<void> | undefined
 
-    const flush = () => {
-      if (buffer.length === 0) return writing
-      const batch = buffer
-      buffer = []
-      writing = writing.then(async () => {
-        if (failure) return
+    // One writer at a time drains the buffer in batches of at most batchSize: while a
+    // batch is written the next one fills, so batches grow with the load.
+    const write = async () => {
+      while (buffer.length > 0 && !failure) {
+        const batch = buffer.splice(0, batchSize)
         const last = batch.at(-1)!.timeUs
         try {
           await opts.processor.apply(
@@ -107,22 +107,25 @@ export class JetstreamSource {
           )
           socket.terminate()
         }
-      })
-      return writing
+        if (paused && buffer.length < highWater / 2) {
+          paused = false
+          socket.resume()
+        }
+      }
     }
+    const drain = () => (writer ??= write().finally(() => (writer = undefined)))
 
     let lastMessage = Date.now()
     const stallMs = opts.stallMs ?? 300_000
     const timer = setInterval(
       () => {
-        void flush()
         if (Date.now() - lastMessage > stallMs) {
           opts.logger.warn({ url, stallMs }, 'jetstream host went silent; moving to the next one')
           this.health.failed(url, `no message for ${stallMs} ms`)
           socket.terminate()
         }
       },
-      Math.min(opts.flushMs ?? 100, stallMs),
+      Math.min(1000, stallMs),
     )
 
     socket.on('open', () => this.health.connected(url))
@@ -136,11 +139,13 @@ export class JetstreamSource {
         return
       }
       delivered = true
+      opts.processor.check(parsed.event)
       buffer.push(parsed)
-      if (buffer.length >= batchSize) {
+      if (!paused && buffer.length >= highWater) {
+        paused = true
         socket.pause()
-        void flush().then(() => socket.resume())
       }
+      void drain()
     })
     const closed = new Promise<void>((resolve) => {
       socket.on('error', (err) => {
@@ -155,7 +160,7 @@ export class JetstreamSource {
     clearInterval(timer)
     this.abort.signal.removeEventListener('abort', onAbort)
     // what arrived before the close is as good as any: write it before reconnecting
-    await flush()
+    await drain()
     if (!this.abort.signal.aborted && !failure) this.health.failed(url, 'connection closed')
     return delivered
   }

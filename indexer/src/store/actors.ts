@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { AccountStatus, IndexSchema } from '@plyr/db'
 import { chunks } from '../plugins/chunks.js'
 import type { Tx } from '../plugins/plugin.js'
@@ -39,22 +39,26 @@ export async function insertActors(
   }
 }
 
-export async function setHandle(tx: Tx, did: string, handle: string | null): Promise<boolean> {
-  const res = await tx
-    .updateTable('actor')
-    .set({ handle })
-    .where('did', '=', did)
-    .executeTakeFirst()
-  return res.numUpdatedRows > 0n
+export async function setHandle(tx: Tx, did: string, handle: string | null): Promise<void> {
+  await tx.updateTable('actor').set({ handle }).where('did', '=', did).execute()
 }
 
-export async function setStatus(tx: Tx, did: string, status: AccountStatus): Promise<boolean> {
-  const res = await tx
+/** Sets each actor's account status, in one statement. */
+export async function setStatuses(tx: Tx, statuses: Map<string, AccountStatus>): Promise<void> {
+  if (statuses.size === 0) return
+  await tx
     .updateTable('actor')
-    .set({ status })
-    .where('did', '=', did)
-    .executeTakeFirst()
-  return res.numUpdatedRows > 0n
+    .from(
+      tx
+        .selectNoFrom(() => [
+          sql<string>`unnest(${[...statuses.keys()]}::text[])`.as('did'),
+          sql<AccountStatus>`unnest(${[...statuses.values()]}::text[])`.as('status'),
+        ])
+        .as('v'),
+    )
+    .set((eb) => ({ status: eb.ref('v.status') }))
+    .whereRef('actor.did', '=', 'v.did')
+    .execute()
 }
 
 export async function markBackfilled(db: Kysely<IndexSchema>, did: string): Promise<void> {

@@ -1,4 +1,5 @@
-import { type LexMap, lexToJson } from '@atproto/lex'
+import { sql } from 'kysely'
+import { insertRows, setExcluded } from './bulk.js'
 import { chunks } from '../plugins/chunks.js'
 import type { Tx } from '../plugins/plugin.js'
 
@@ -32,11 +33,17 @@ export type RawRecord = {
   rkey: string
   cid: string
   rev: string
-  record: LexMap
+  /** The record as JSON text. */
+  json: string
   indexedAt: Date
 }
 
-export async function putRecords(tx: Tx, records: RawRecord[]): Promise<void> {
+/** Writes records; `tombstones`: the uris known to have one, which a newer write clears. */
+export async function putRecords(
+  tx: Tx,
+  records: RawRecord[],
+  tombstones: ReadonlyMap<string, string>,
+): Promise<void> {
   const rows = records.map((r) => ({
     uri: r.uri,
     did: r.did,
@@ -44,24 +51,28 @@ export async function putRecords(tx: Tx, records: RawRecord[]): Promise<void> {
     rkey: r.rkey,
     cid: r.cid,
     rev: r.rev,
-    json: JSON.stringify(lexToJson(r.record)),
+    json: r.json,
     indexed_at: r.indexedAt,
   }))
-  for (const chunk of chunks(rows, 500)) {
-    await tx
-      .insertInto('record')
-      .values(chunk)
-      .onConflict((oc) =>
-        oc.column('uri').doUpdateSet((eb) => ({
-          cid: eb.ref('excluded.cid'),
-          rev: eb.ref('excluded.rev'),
-          json: eb.ref('excluded.json'),
-        })),
-      )
-      .execute()
-  }
+  await insertRows(
+    tx,
+    'record',
+    {
+      uri: 'text',
+      did: 'text',
+      collection: 'text',
+      rkey: 'text',
+      cid: 'text',
+      rev: 'text',
+      json: 'json',
+      indexed_at: 'timestamptz',
+    },
+    rows,
+    sql`(uri) do update set ${setExcluded(['cid', 'rev', 'json'])}`,
+  )
   // a record written again after its delete no longer needs the tombstone
-  for (const chunk of chunks(rows.map((r) => r.uri))) {
+  const cleared = rows.map((r) => r.uri).filter((uri) => tombstones.has(uri))
+  for (const chunk of chunks(cleared)) {
     await tx.deleteFrom('tombstone').where('uri', 'in', chunk).execute()
   }
 }

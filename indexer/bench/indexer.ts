@@ -1,0 +1,127 @@
+// npm run bench:indexer: indexes a generated Jetstream stream (BENCH_EVENTS, default
+// 200,000) into the local Postgres twice, through the production path in batches and
+// through the naive baseline (one transaction per event), checks both databases hold the
+// same rows, and prints one JSON line.
+import { spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { join } from 'node:path'
+import pg from 'pg'
+
+const here = import.meta.dirname
+const adminUrl = process.env.PLYR_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+
+/** Runs a bench script; `result` is the JSON of its last stdout line once it printed one. */
+function child(script: string, env: Record<string, string>, { untilExit = true } = {}) {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(here, script)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const result = new Promise<Record<string, unknown>>((resolve, reject) => {
+    let last: string | undefined
+    createInterface({ input: proc.stdout }).on('line', (line) => {
+      last = line
+      if (!untilExit) resolve(JSON.parse(line))
+    })
+    proc.once('exit', (code) =>
+      code === 0 && last
+        ? resolve(JSON.parse(last))
+        : reject(new Error(`${script} exited with ${code}`)),
+    )
+  })
+  return { proc, result }
+}
+
+async function admin(sql: string) {
+  const client = new pg.Client({ connectionString: adminUrl })
+  await client.connect()
+  try {
+    return await client.query(sql)
+  } finally {
+    await client.end()
+  }
+}
+
+function dbUrl(name: string) {
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+async function run(name: string, batchSize: number, stream: { url: string; lastTimeUs: number }) {
+  await admin(`drop database if exists ${name} with (force)`)
+  await admin(`create database ${name}`)
+  process.stderr.write(`bench:indexer: indexing with ${batchSize} event(s) per transaction...\n`)
+  const { result } = child('index-stream.ts', {
+    DATABASE_URL: dbUrl(name),
+    BENCH_STREAM_URL: stream.url,
+    BENCH_LAST_TIME_US: String(stream.lastTimeUs),
+    INDEXER_BATCH_SIZE: String(batchSize),
+  })
+  return (await result) as { seconds: number; peak_rss_mb: number }
+}
+
+/** Per table, a digest of every row but the times that record when it was indexed. */
+async function digest(name: string): Promise<Record<string, string>> {
+  const client = new pg.Client({ connectionString: dbUrl(name) })
+  await client.connect()
+  const tables: Record<string, string> = {
+    actor: 'did, handle, display_name, status',
+    artist_profile: 'did, bio, avatar_url',
+    record: 'uri, cid, rev, json',
+    tombstone: 'uri, rev',
+    invalid_record: 'uri, rev, reason',
+    track:
+      'uri, cid, title, album, duration, audio_url, audio_url_trusted, created_at, sort_at, like_count, comment_count',
+    track_tag: 'track_uri, tag',
+    like: 'uri, did, subject_uri',
+    comment: 'uri, subject_uri, text, timestamp_ms',
+    list: 'uri, name, list_type',
+    list_item: 'list_uri, position, subject_uri',
+  }
+  const out: Record<string, string> = {}
+  try {
+    for (const [table, cols] of Object.entries(tables)) {
+      const res = await client.query(
+        `select count(*)::int as n, md5(coalesce(string_agg(row_text, '|' order by row_text), '')) as h
+         from (select (${cols
+           .split(', ')
+           .map((c) => `coalesce(${c}::text, '∅')`)
+           .join(` || ',' || `)}) as row_text from "${table}") t`,
+      )
+      out[table] = `${res.rows[0].n}:${res.rows[0].h}`
+    }
+  } finally {
+    await client.end()
+  }
+  return out
+}
+
+const server = child('serve-stream.ts', {}, { untilExit: false })
+const stream = (await server.result) as { url: string; lastTimeUs: number; events: number }
+try {
+  const fast = await run(
+    'plyr_bench_indexer',
+    Number(process.env.INDEXER_BATCH_SIZE || 1000),
+    stream,
+  )
+  const naive = await run('plyr_bench_indexer_baseline', 1, stream)
+  const [a, b] = [await digest('plyr_bench_indexer'), await digest('plyr_bench_indexer_baseline')]
+  const mismatched = Object.keys(a).filter((t) => a[t] !== b[t])
+  if (mismatched.length > 0)
+    process.stderr.write(`bench:indexer: tables differ: ${mismatched.join(', ')}\n`)
+  const eps = stream.events / fast.seconds
+  const baseline = stream.events / naive.seconds
+  console.log(
+    JSON.stringify({
+      events: stream.events,
+      events_per_s: Math.round(eps),
+      baseline_events_per_s: Math.round(baseline),
+      ratio: Number((eps / baseline).toFixed(2)),
+      peak_rss_mb: Math.round(fast.peak_rss_mb),
+      rows_match: mismatched.length === 0,
+      rows: Object.fromEntries(Object.entries(a).map(([t, v]) => [t, Number(v.split(':')[0])])),
+    }),
+  )
+} finally {
+  server.proc.kill()
+}

@@ -1,0 +1,42 @@
+import { sql, type RawBuilder } from 'kysely'
+import type { IndexSchema } from '@plyr/db'
+import type { Tx } from '../plugins/plugin.js'
+
+type ColumnTypes = 'text' | 'int' | 'bool' | 'timestamptz' | 'json'
+
+/**
+ * `insert ... select from unnest(...)`: one array parameter per column whatever the number
+ * of rows, which Postgres parses and plans far faster than thousands of VALUES parameters.
+ * `conflict` is the SQL after `on conflict` (e.g. `(uri) do update set ...`), if any.
+ */
+export async function insertRows<T extends keyof IndexSchema & string>(
+  tx: Tx,
+  table: T,
+  columns: Partial<Record<keyof IndexSchema[T] & string, ColumnTypes>>,
+  rows: Record<string, unknown>[],
+  conflict?: RawBuilder<unknown>,
+): Promise<void> {
+  if (rows.length === 0) return
+  const names = Object.keys(columns)
+  const arrays = names.map((name) => {
+    const type = columns[name as keyof typeof columns]!
+    const values = rows.map((row) => {
+      const v = row[name]
+      return v instanceof Date ? v.toISOString() : (v ?? null)
+    })
+    return sql`${values}::${sql.raw(type === 'json' ? 'text' : type)}[]`
+  })
+  const select = names.map((name, i) =>
+    columns[name as keyof typeof columns] === 'json' ? sql.raw(`c${i}::json`) : sql.raw(`c${i}`),
+  )
+  await sql`
+    insert into ${sql.table(table)} (${sql.join(names.map((n) => sql.ref(n)))})
+    select ${sql.join(select)} from unnest(${sql.join(arrays)}) as u(${sql.raw(names.map((_, i) => `c${i}`).join(', '))})
+    ${conflict ? sql`on conflict ${conflict}` : sql``}
+  `.execute(tx)
+}
+
+/** `col = excluded.col` for each column, for an upsert's `do update set`. */
+export function setExcluded(columns: string[]): RawBuilder<unknown> {
+  return sql.join(columns.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`))
+}

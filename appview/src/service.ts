@@ -23,7 +23,7 @@ export class PlyrService implements AsyncDisposable {
     )
     await database.migrate()
     const indexer = cfg.runIndexer
-      ? new Indexer(cfg.indexer, database.db, logger.child({ subsystem: 'indexer' }))
+      ? await Indexer.create(cfg.indexer, database.db, logger.child({ subsystem: 'indexer' }))
       : undefined
     const server = new AppViewServer({
       cfg,

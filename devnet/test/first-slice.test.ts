@@ -41,6 +41,12 @@ describe.each(['jetstream', 'firehose'] as const)(
         artist: { did: artist.did, handle: 'aurora.test', displayName: 'Aurora Vale' },
       })
       expect((await appview.call(fm.plyr.feed.getTrack, { uri })).track.cid).toBe(created.body.cid)
+      const metrics = await (await fetch(`${plyr.url}/metrics`)).text()
+      expect(metrics).toMatch(
+        /plyr_indexer_events_total\{collection="fm.plyr.dev.track",operation="create",outcome="applied"\} [1-9]/,
+      )
+      expect(metrics).toContain('plyr_indexer_lag_seconds')
+      expect(metrics).toContain('plyr_indexer_source_connected 1')
 
       await artist.client.putRecord(
         {

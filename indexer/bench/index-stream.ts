@@ -18,7 +18,12 @@ const cfg = {
 // the stream's DIDs are synthetic: identities come from a table, not a PLC directory
 const lookup = async (did: string) => ({ handle: `${did.slice(8)}.bench.test`, displayName: null })
 // logs go to stderr: stdout carries only the result line
-const indexer = new Indexer(cfg, database.db, pino({ level: 'error' }, pino.destination(2)), lookup)
+const indexer = await Indexer.create(
+  cfg,
+  database.db,
+  pino({ level: 'error' }, pino.destination(2)),
+  lookup,
+)
 const started = performance.now()
 indexer.start()
 for (;;) {

@@ -8,9 +8,9 @@ import { createActorLookup, createIdentity, type Identity } from './identity.js'
 import { IndexerMetrics } from './metrics.js'
 import { createPlugins } from './plugins/index.js'
 import { type ActorLookup, Processor } from './processor.js'
-import { FirehoseSource } from './sources/firehose.js'
-import type { SourceHealth } from './sources/health.js'
-import { JetstreamSource } from './sources/jetstream.js'
+import type { HealthTracker, SourceHealth } from './sources/health.js'
+
+type EventSource = { health: HealthTracker; start(): void; destroy(): Promise<void> }
 import { loadCursor } from './store/cursors.js'
 
 export type IndexerHealth = SourceHealth & { degraded: boolean; lagThresholdMs: number }
@@ -24,13 +24,53 @@ export class Indexer implements AsyncDisposable {
   readonly processor: Processor
   readonly backfiller: Backfiller
   readonly identity: Identity
-  private readonly source: JetstreamSource | FirehoseSource
+  private source!: EventSource
 
-  constructor(
-    private readonly cfg: IndexerConfig,
+  /**
+   * Builds the indexer; the source's module is loaded only for the source configured
+   * (the firehose brings the whole XRPC stack along).
+   */
+  static async create(
+    cfg: IndexerConfig,
     db: Kysely<IndexSchema>,
     logger: Logger,
     /** Replaces identity lookups (the benchmark's synthetic network has no PLC). */
+    lookupActor?: ActorLookup,
+  ): Promise<Indexer> {
+    const indexer = new Indexer(cfg, db, logger, lookupActor)
+    const common = {
+      processor: indexer.processor,
+      collections: indexer.collections,
+      loadCursor: (source: string) => loadCursor(db, source),
+      onError: (reason: string) => indexer.metrics.errors.inc({ reason }),
+    }
+    if (cfg.source === 'jetstream') {
+      const { JetstreamSource } = await import('./sources/jetstream.js')
+      indexer.source = new JetstreamSource({
+        ...common,
+        urls: cfg.jetstreamUrls,
+        stallMs: cfg.stallMs,
+        batchSize: cfg.batchSize,
+        logger: logger.child({ source: 'jetstream' }),
+      })
+    } else {
+      const { FirehoseSource } = await import('./sources/firehose.js')
+      indexer.source = new FirehoseSource({
+        ...common,
+        url: cfg.firehoseUrl,
+        resolver: indexer.identity.resolver,
+        logger: logger.child({ source: 'firehose' }),
+      })
+    }
+    return indexer
+  }
+
+  private readonly collections: string[]
+
+  private constructor(
+    private readonly cfg: IndexerConfig,
+    db: Kysely<IndexSchema>,
+    logger: Logger,
     lookupActor?: ActorLookup,
   ) {
     const namespace = new PlyrNamespace(cfg.namespace)
@@ -46,8 +86,8 @@ export class Indexer implements AsyncDisposable {
       trustedMediaOrigins: new Set(cfg.trustedMediaOrigins),
     })
     const collections = [...plugins.keys()]
+    this.collections = collections
     this.metrics = new IndexerMetrics(() => this.source.health.snapshot())
-    const onError = (reason: string) => this.metrics.errors.inc({ reason })
     this.processor = new Processor({
       db,
       plugins,
@@ -67,27 +107,6 @@ export class Indexer implements AsyncDisposable {
       metrics: this.metrics,
       concurrency: cfg.backfillConcurrency,
     })
-    const common = {
-      processor: this.processor,
-      collections,
-      loadCursor: (source: string) => loadCursor(db, source),
-      onError,
-    }
-    this.source =
-      cfg.source === 'jetstream'
-        ? new JetstreamSource({
-            ...common,
-            urls: cfg.jetstreamUrls,
-            stallMs: cfg.stallMs,
-            batchSize: cfg.batchSize,
-            logger: logger.child({ source: 'jetstream' }),
-          })
-        : new FirehoseSource({
-            ...common,
-            url: cfg.firehoseUrl,
-            resolver: identity.resolver,
-            logger: logger.child({ source: 'firehose' }),
-          })
   }
 
   start(): void {

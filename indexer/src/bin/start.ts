@@ -13,7 +13,7 @@ const database = await Database.open(
     : { dataDir: process.env.DATA_DIR || './data' },
 )
 await database.migrate()
-const indexer = new Indexer(cfg, database.db, logger)
+const indexer = await Indexer.create(cfg, database.db, logger)
 indexer.start()
 logger.info({ source: cfg.firehoseUrl, database: database.kind }, 'indexer is up')
 

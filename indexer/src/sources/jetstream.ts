@@ -79,7 +79,7 @@ export class JetstreamSource {
     const batchSize = opts.batchSize ?? 1000
     const buffer: { event: IndexEvent; timeUs: number }[] = []
     // past this many unwritten events the socket is paused until half of them are written
-    const highWater = Math.max(4 * batchSize, 2000)
+    const highWater = Math.max(2 * batchSize, 1000)
     let paused = false
     let delivered = false
     let failure: unknown

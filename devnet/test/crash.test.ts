@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { openTestDatabase } from '@plyr/db/testing'
+import { DevNetwork } from '../src/network.js'
+import { waitFor } from './wait.js'
+
+const root = join(import.meta.dirname, '../..')
+const ns = 'fm.plyr.dev'
+
+describe('crash safety', () => {
+  it('kill -9 in the middle of indexing loses nothing and counts nothing twice', async () => {
+    await using net = await DevNetwork.start()
+    // a real Postgres: the point is what survives a killed client mid-transaction
+    const previous = process.env.PLYR_TEST_DATABASE
+    process.env.PLYR_TEST_DATABASE = 'postgres'
+    await using database = await openTestDatabase()
+    process.env.PLYR_TEST_DATABASE = previous
+    const env = {
+      ...process.env,
+      ...net.serviceEnv('jetstream'),
+      PLYR_NAMESPACE: ns,
+      DATABASE_URL: database.url!,
+      INDEXER_BATCH_SIZE: '5',
+      LOG_LEVEL: 'error',
+    }
+    const startIndexer = () =>
+      spawn(process.execPath, ['--import', 'tsx', join(root, 'indexer/src/bin/start.ts')], {
+        cwd: root,
+        env,
+        stdio: 'ignore',
+      })
+
+    const artist = await net.createAccount('kai')
+    const fan = await net.createAccount('fan')
+    let indexer = startIndexer()
+    const tracks: { uri: string; cid: string }[] = []
+    for (let i = 0; i < 40; i++) {
+      const res = await artist.client.createRecord({
+        $type: `${ns}.track`,
+        title: `take ${i}`,
+        artist: 'Kai',
+        fileType: 'mp3',
+        createdAt: new Date().toISOString(),
+      })
+      tracks.push(res.body)
+      await fan.client.createRecord({
+        $type: `${ns}.like`,
+        subject: res.body,
+        createdAt: new Date().toISOString(),
+      })
+      if (i === 20) {
+        // mid-stream, with batches in flight
+        await waitFor(async () => {
+          const n = await database.db
+            .selectFrom('track')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+          return Number(n.n) > 0 ? true : undefined
+        })
+        indexer.kill('SIGKILL')
+        await new Promise((resolve) => indexer.once('exit', resolve))
+        indexer = startIndexer()
+      }
+    }
+    try {
+      const rows = await waitFor(
+        async () => {
+          const r = await database.db.selectFrom('track').select(['uri', 'like_count']).execute()
+          return r.length === tracks.length && r.every((t) => t.like_count === 1) ? r : undefined
+        },
+        { timeoutMs: 30_000 },
+      )
+      expect(rows.map((r) => r.uri).sort()).toEqual(tracks.map((t) => t.uri).sort())
+      const likes = await database.db.selectFrom('like').select('uri').execute()
+      expect(likes).toHaveLength(tracks.length)
+    } finally {
+      indexer.kill('SIGKILL')
+    }
+  })
+})

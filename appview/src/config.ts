@@ -1,12 +1,11 @@
 import { ConfigError, bool, indexerConfigFromEnv, type IndexerConfig } from '@plyr/indexer'
+import { databaseConfigFromEnv, type DatabaseConfig } from '@plyr/db'
 import { DEFAULT_NAMESPACE } from '@plyr/lexicons'
 
 export type AppViewConfig = {
   port: number
   namespace: string
-  /** Postgres connection string; unset means embedded PGlite under dataDir. */
-  databaseUrl?: string
-  dataDir: string
+  database: DatabaseConfig
   /** Run the indexer in this process (`npm start`). */
   runIndexer: boolean
   indexer: IndexerConfig
@@ -21,8 +20,7 @@ export function appViewConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AppV
   return {
     port,
     namespace: env.PLYR_NAMESPACE || DEFAULT_NAMESPACE,
-    databaseUrl: env.DATABASE_URL || undefined,
-    dataDir: env.DATA_DIR || './data',
+    database: databaseConfigFromEnv(env),
     runIndexer: bool(env, 'RUN_INDEXER', true),
     indexer: indexerConfigFromEnv(env),
   }

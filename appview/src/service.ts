@@ -18,9 +18,7 @@ export class PlyrService implements AsyncDisposable {
   ) {}
 
   static async start(cfg: AppViewConfig, logger: Logger): Promise<PlyrService> {
-    const database = await Database.open(
-      cfg.databaseUrl ? { databaseUrl: cfg.databaseUrl } : { dataDir: cfg.dataDir },
-    )
+    const database = await Database.open(cfg.database)
     await database.migrate()
     const indexer = cfg.runIndexer
       ? await Indexer.create(cfg.indexer, database.db, logger.child({ subsystem: 'indexer' }))

@@ -60,7 +60,7 @@ describe(`AppView feed on ${testDatabaseKind()}`, () => {
       cfg: {
         port: 0,
         namespace: 'fm.plyr',
-        dataDir: '',
+        database: {},
         runIndexer: false,
         indexer: indexerConfigFromEnv({}),
       },

@@ -1,2 +1,2 @@
-export { Database, type DatabaseConfig } from './open.js'
+export { Database, type DatabaseConfig, databaseConfigFromEnv } from './open.js'
 export type * from './schema.js'

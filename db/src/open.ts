@@ -13,6 +13,13 @@ export type DatabaseConfig =
   /** Embedded PGlite; files under `dataDir`, or in memory when it is omitted. */
   | { databaseUrl?: undefined; dataDir?: string }
 
+/** DATABASE_URL (Postgres) when set, else embedded PGlite under DATA_DIR (default ./data). */
+export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
+  return env.DATABASE_URL
+    ? { databaseUrl: env.DATABASE_URL }
+    : { dataDir: env.DATA_DIR || './data' }
+}
+
 const tracer = trace.getTracer('@plyr/db')
 
 /** One span per statement, timed by kysely (the span starts when the query did). */

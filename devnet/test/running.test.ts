@@ -117,3 +117,38 @@ describe('running plyr', () => {
     }
   })
 })
+
+describe('health', () => {
+  it('reports the lag and turns degraded when it passes INDEXER_LAG_DEGRADED_SECONDS', async () => {
+    await using net = await DevNetwork.start()
+    await using data = await tempDir()
+    await using plyr = await startPlyr(
+      { ...net.serviceEnv(), PLYR_NAMESPACE: 'fm.plyr.dev', INDEXER_LAG_DEGRADED_SECONDS: '3' },
+      data.path,
+    )
+    const artist = await net.createAccount('lena')
+    await artist.client.createRecord(track('one'))
+    type Health = {
+      status: string
+      indexer: {
+        lagMs: number | null
+        lagThresholdMs: number
+        hosts: { lastEventAt: string | null }[]
+      }
+    }
+    const health = async () => (await (await fetch(`${plyr.url}/health`)).json()) as Health
+    const fresh = await waitFor(async () => {
+      const h = await health()
+      return h.indexer.lagMs !== null && h.indexer.lagMs < 3000 ? h : undefined
+    })
+    expect(fresh.status).toBe('ok')
+    expect(fresh.indexer.hosts[0]!.lastEventAt).toBeTruthy()
+    // nothing new arrives: the newest event ages past the threshold
+    const stale = await waitFor(async () => {
+      const h = await health()
+      return h.status === 'degraded' ? h : undefined
+    })
+    expect(stale.indexer.lagMs).toBeGreaterThan(3000)
+    expect(stale.indexer.lagThresholdMs).toBe(3000)
+  })
+})

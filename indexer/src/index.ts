@@ -3,6 +3,7 @@ export { bool, checkUrl, ConfigError, type IndexerConfig, indexerConfigFromEnv }
 export type { IndexEvent } from './events.js'
 export { createActorLookup, createIdentity, type Identity } from './identity.js'
 export { Indexer, type IndexerHealth } from './indexer.js'
+export { stopOnSignals } from './lifecycle.js'
 export { createPlugins } from './plugins/index.js'
 export { type Outcome, Processor } from './processor.js'
 export type { SourceHealth } from './sources/health.js'

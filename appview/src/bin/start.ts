@@ -1,4 +1,5 @@
 // npm start: the AppView and the indexer in one process, on embedded defaults.
+import { stopOnSignals } from '@plyr/indexer'
 import { appViewConfigFromEnv } from '../config.js'
 import { logger } from '../logger.js'
 import { PlyrService } from '../service.js'
@@ -11,18 +12,4 @@ try {
   process.exit(1)
 }
 
-let stopping = false
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) return
-    stopping = true
-    logger.info({ signal }, 'shutting down')
-    service.destroy().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'unclean shutdown')
-        process.exit(1)
-      },
-    )
-  })
-}
+stopOnSignals(logger, () => service.destroy())

@@ -1,6 +1,6 @@
 // npm run backfill -- <did-or-handle>...   fetch these actors' existing plyr records
 // npm run backfill -- --network            every repo holding plyr tracks, from RELAY_URL
-import { Database } from '@plyr/db'
+import { Database, databaseConfigFromEnv } from '@plyr/db'
 import { pino } from 'pino'
 import { checkUrl, indexerConfigFromEnv } from '../config.js'
 import { Indexer } from '../indexer.js'
@@ -23,11 +23,7 @@ if ((!network && actors.length === 0) || !Number.isInteger(concurrency) || concu
 
 const logger = pino({ name: 'plyr-backfill', level: process.env.LOG_LEVEL || 'warn' })
 const cfg = { ...indexerConfigFromEnv(), backfillNewActors: false }
-const database = await Database.open(
-  process.env.DATABASE_URL
-    ? { databaseUrl: process.env.DATABASE_URL }
-    : { dataDir: process.env.DATA_DIR || './data' },
-)
+const database = await Database.open(databaseConfigFromEnv())
 await database.migrate()
 const indexer = await Indexer.create(cfg, database.db, logger)
 

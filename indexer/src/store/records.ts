@@ -1,4 +1,5 @@
-import { sql } from 'kysely'
+import { type Insertable, sql } from 'kysely'
+import type { InvalidRecordTable } from '@plyr/db'
 import { insertRows, setExcluded } from './bulk.js'
 import { chunks } from '../plugins/chunks.js'
 import type { Tx } from '../plugins/plugin.js'
@@ -100,14 +101,7 @@ export async function tombstoneRecords(tx: Tx, deletions: Deletion[], at: Date):
   }
 }
 
-export type InvalidRecord = {
-  uri: string
-  did: string
-  collection: string
-  rev: string
-  cid: string | null
-  reason: string
-}
+export type InvalidRecord = Omit<Insertable<InvalidRecordTable>, 'seen_at'>
 
 /** Invalid records are kept with the reason, for operators; the last one seen per uri. */
 export async function recordInvalid(tx: Tx, invalid: InvalidRecord[], at: Date): Promise<void> {

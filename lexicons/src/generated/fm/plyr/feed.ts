@@ -3,5 +3,9 @@
  */
 
 export * as defs from './feed/defs.js'
+export * as getArtistTracks from './feed/getArtistTracks.js'
+export * as getComments from './feed/getComments.js'
 export * as getLatestTracks from './feed/getLatestTracks.js'
+export * as getList from './feed/getList.js'
 export * as getTrack from './feed/getTrack.js'
+export * as getTracks from './feed/getTracks.js'

@@ -1,13 +1,13 @@
 import type { Server } from '@atproto/xrpc-server'
 import { fm } from '@plyr/lexicons'
 import type { AppContext } from '../../../../context.js'
-import { decodeTimeCursor, encodeTimeCursor } from '../../../../pipeline/cursor.js'
+import { decodeKeyset, nextCursor, pastKeyset } from '../../../../pipeline/cursor.js'
 import { trackViews } from '../../../../pipeline/tracks.js'
 
 export default function (server: Server, ctx: AppContext) {
   server.add(fm.plyr.feed.getLatestTracks.main, async ({ params }) => {
     const limit = params.limit ?? 50
-    const after = decodeTimeCursor(params.cursor)
+    const after = decodeKeyset(params.cursor)
     // skeleton: one indexed query over (sort_at desc, uri desc)
     let query = ctx.db
       .selectFrom('track')
@@ -17,16 +17,8 @@ export default function (server: Server, ctx: AppContext) {
       .orderBy('track.sort_at', 'desc')
       .orderBy('track.uri', 'desc')
       .limit(limit)
-    if (after) {
-      query = query.where((eb) =>
-        eb.or([
-          eb('track.sort_at', '<', after.at),
-          eb.and([eb('track.sort_at', '=', after.at), eb('track.uri', '<', after.uri)]),
-        ]),
-      )
-    }
+    if (after) query = query.where(pastKeyset('track.sort_at', 'track.uri', after, 'desc'))
     const skeleton = await query.execute()
-    const last = skeleton.length === limit ? skeleton.at(-1) : undefined
     return {
       encoding: 'application/json',
       body: {
@@ -34,7 +26,7 @@ export default function (server: Server, ctx: AppContext) {
           ctx.db,
           skeleton.map((s) => s.uri),
         ),
-        ...(last ? { cursor: encodeTimeCursor(last.sort_at, last.uri) } : {}),
+        ...nextCursor(skeleton, limit, (s) => [s.sort_at, s.uri]),
       },
     }
   })

@@ -34,6 +34,9 @@ type TrackView = {
   imageUrl?: l.UriString
   createdAt?: l.DatetimeString
   indexedAt: l.DatetimeString
+  tags?: string[]
+  likeCount: number
+  commentCount: number
 }
 
 export type { TrackView }
@@ -63,7 +66,76 @@ const trackView = /*#__PURE__*/ l.typedObject<TrackView>(
       /*#__PURE__*/ l.string({ format: 'datetime' }),
     ),
     indexedAt: /*#__PURE__*/ l.string({ format: 'datetime' }),
+    tags: /*#__PURE__*/ l.optional(
+      /*#__PURE__*/ l.array(/*#__PURE__*/ l.string()),
+    ),
+    likeCount: /*#__PURE__*/ l.integer({ minimum: 0 }),
+    commentCount: /*#__PURE__*/ l.integer({ minimum: 0 }),
   }),
 )
 
 export { trackView }
+
+/** A timed comment on a track. */
+type CommentView = {
+  $type?: 'fm.plyr.feed.defs#commentView'
+  uri: l.AtUriString
+  author: ActorDefs.ProfileViewBasic
+  text: string
+  timestampMs: number
+  createdAt: l.DatetimeString
+}
+
+export type { CommentView }
+
+/** A timed comment on a track. */
+const commentView = /*#__PURE__*/ l.typedObject<CommentView>(
+  $nsid,
+  'commentView',
+  /*#__PURE__*/ l.object({
+    uri: /*#__PURE__*/ l.string({ format: 'at-uri' }),
+    author: /*#__PURE__*/ l.ref<ActorDefs.ProfileViewBasic>(
+      (() => ActorDefs.profileViewBasic) as any,
+    ),
+    text: /*#__PURE__*/ l.string(),
+    timestampMs: /*#__PURE__*/ l.integer({ minimum: 0 }),
+    createdAt: /*#__PURE__*/ l.string({ format: 'datetime' }),
+  }),
+)
+
+export { commentView }
+
+/** An album, playlist or liked list. */
+type ListView = {
+  $type?: 'fm.plyr.feed.defs#listView'
+  uri: l.AtUriString
+  cid: l.CidString
+  creator: ActorDefs.ProfileViewBasic
+  name?: string
+  listType?: 'album' | 'playlist' | 'liked' | l.UnknownString
+  itemCount: number
+  createdAt: l.DatetimeString
+}
+
+export type { ListView }
+
+/** An album, playlist or liked list. */
+const listView = /*#__PURE__*/ l.typedObject<ListView>(
+  $nsid,
+  'listView',
+  /*#__PURE__*/ l.object({
+    uri: /*#__PURE__*/ l.string({ format: 'at-uri' }),
+    cid: /*#__PURE__*/ l.string({ format: 'cid' }),
+    creator: /*#__PURE__*/ l.ref<ActorDefs.ProfileViewBasic>(
+      (() => ActorDefs.profileViewBasic) as any,
+    ),
+    name: /*#__PURE__*/ l.optional(/*#__PURE__*/ l.string()),
+    listType: /*#__PURE__*/ l.optional(
+      /*#__PURE__*/ l.string<{ knownValues: ['album', 'playlist', 'liked'] }>(),
+    ),
+    itemCount: /*#__PURE__*/ l.integer({ minimum: 0 }),
+    createdAt: /*#__PURE__*/ l.string({ format: 'datetime' }),
+  }),
+)
+
+export { listView }

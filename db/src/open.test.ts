@@ -81,3 +81,25 @@ describe(`data layer on ${testDatabaseKind()}`, () => {
     expect(row.updated_at).toEqual(at)
   })
 })
+
+// Connection loss exists only with a server; PGlite runs in process.
+if (testDatabaseKind() === 'postgres') {
+  describe('data layer on postgres, losing connections', () => {
+    it('survives the server dropping an idle connection, and the next query reconnects', async () => {
+      await using database = await openTestDatabase()
+      await sql`select 1`.execute(database.db)
+      const admin = await openTestDatabase()
+      try {
+        const name = new URL(database.url!).pathname.slice(1)
+        const killed = await sql<{ ok: boolean }>`select pg_terminate_backend(pid) as ok
+          from (select pid from pg_stat_activity where datname = ${name}) as t`.execute(admin.db)
+        expect(killed.rows.length).toBeGreaterThan(0)
+      } finally {
+        await admin.destroy()
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      const res = await sql<{ n: number }>`select 41 + 1 as n`.execute(database.db)
+      expect(res.rows[0]?.n).toBe(42)
+    })
+  })
+}

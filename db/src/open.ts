@@ -53,6 +53,13 @@ export class Database implements AsyncDisposable {
         max: config.poolSize ?? 10,
         types: pgTypes,
       })
+      // A connection the server drops while idle (restart, failover, admin) must not crash
+      // the process: pg discards it and the next query opens a new one.
+      pool.on('error', (err) =>
+        process.emitWarning(
+          `postgres: idle connection lost (${err.message}); it is replaced on the next query`,
+        ),
+      )
       const db = new Kysely<IndexSchema>({
         dialect: new PostgresDialect({ pool }),
         log: traceQuery,

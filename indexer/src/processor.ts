@@ -34,8 +34,6 @@ export type ProcessorOptions = {
   /** Called with each actor the index sees for the first time, after its rows commit. */
   onNewActor?: (did: string) => void
   logger: Logger
-  /** How many identity lookups run at once. */
-  lookupConcurrency?: number
   metrics?: IndexerMetrics
 }
 
@@ -62,16 +60,22 @@ export class Processor {
   ): Promise<Outcome[]> {
     const outcomes: Outcome[] = events.map(() => 'ignored')
     const latest = this.latestVersions(events)
-    // Identity lookups leave the process: they happen before the transaction opens.
-    const newActors = await this.lookupNewActors(events)
-    const handles = await this.lookupChangedHandles(events)
+    // Which actors the index already has, read once per batch; identity lookups leave the
+    // process, so they happen before the transaction opens.
+    const known = await knownActors(this.opts.db, [...new Set(events.map((e) => e.did))])
+    const newActors = await this.lookupNewActors(events, known)
+    const handles = await this.lookupChangedHandles(events, known)
+    // actors known by the time the batch's rows are written
+    for (const did of newActors.keys()) known.add(did)
     await this.opts.db.transaction().execute(async (tx) => {
       // Rows and cursor commit together, so if the database loses the last few commits in
       // a crash, the cursor goes back with them and the events are read again: nothing
       // is gained by waiting for each commit's WAL flush.
       await sql`set local synchronous_commit = off`.execute(tx)
-      await this.applyCommits(tx, events, latest, newActors, outcomes)
-      await this.applyActorEvents(tx, events, newActors, handles, outcomes)
+      await this.applyCommits(tx, events, latest, known, newActors, outcomes)
+      this.applyActorEvents(events, known, newActors, handles, outcomes)
+      for (const [did, handle] of handles) await setHandle(tx, did, handle)
+      await setStatuses(tx, this.latestStatuses(events, outcomes))
       if (cursor) await saveCursor(tx, cursor.source, cursor.value)
     })
     this.opts.metrics?.recordBatch(events, outcomes)
@@ -80,33 +84,32 @@ export class Processor {
   }
 
   /**
-   * Identity and account events, for actors the index knows. An actor's events count from
-   * its first record on, as if the batch were applied one event at a time; the last
-   * status per actor wins, written in one statement.
+   * Marks the identity and account events that apply: those of actors the index knows,
+   * counted from an actor's first record on, as if the batch were applied one event at a
+   * time.
    */
-  private async applyActorEvents(
-    tx: Tx,
+  private applyActorEvents(
     events: IndexEvent[],
+    known: Set<string>,
     newActors: Map<string, NewActor>,
     handles: Map<string, string | null>,
     outcomes: Outcome[],
-  ): Promise<void> {
-    const dids = [...new Set(events.filter((e) => e.kind !== 'commit').map((e) => e.did))]
-    if (dids.length === 0) return
-    const known = await knownActors(tx, dids)
-    const statuses = new Map<string, AccountStatus>()
+  ): void {
     for (const [i, evt] of events.entries()) {
       if (evt.kind === 'commit' || !known.has(evt.did)) continue
       if ((newActors.get(evt.did)?.firstEvent ?? -1) > i) continue
-      if (evt.kind === 'account') {
-        statuses.set(evt.did, evt.active ? 'active' : (evt.status ?? 'deactivated'))
-        outcomes[i] = 'applied'
-      } else if (handles.has(evt.did)) {
-        outcomes[i] = 'applied'
-      }
+      if (evt.kind === 'account' || handles.has(evt.did)) outcomes[i] = 'applied'
     }
-    for (const [did, handle] of handles) await setHandle(tx, did, handle)
-    await setStatuses(tx, statuses)
+  }
+
+  /** The last applied account status per actor in the batch, written in one statement. */
+  private latestStatuses(events: IndexEvent[], outcomes: Outcome[]): Map<string, AccountStatus> {
+    const statuses = new Map<string, AccountStatus>()
+    for (const [i, evt] of events.entries()) {
+      if (evt.kind !== 'account' || outcomes[i] !== 'applied') continue
+      statuses.set(evt.did, evt.active ? 'active' : (evt.status ?? 'deactivated'))
+    }
+    return statuses
   }
 
   /** For each record uri in our collections, the index of its newest version in the batch. */
@@ -124,6 +127,7 @@ export class Processor {
     tx: Tx,
     events: IndexEvent[],
     latest: Map<string, number>,
+    known: Set<string>,
     newActors: Map<string, NewActor>,
     outcomes: Outcome[],
   ): Promise<void> {
@@ -135,7 +139,6 @@ export class Processor {
     const writes = new Map<RecordPlugin, (RawRecord & IndexedRecord)[]>()
     const deletes = new Map<RecordPlugin, Deletion[]>()
     const invalid: InvalidRecord[] = []
-    let knownDids: Set<string> | undefined
     for (const i of latest.values()) {
       const evt = events[i] as CommitEvent
       const plugin = this.opts.plugins.get(evt.collection)!
@@ -154,12 +157,7 @@ export class Processor {
       }
       if (current !== undefined && current >= evt.rev) continue
       if ((stored.tombstones.get(evt.uri) ?? '') >= evt.rev) continue
-      if (plugin.onlyForKnownActors) {
-        knownDids ??= await knownActors(tx, [
-          ...new Set([...latest.values()].map((j) => events[j]!.did)),
-        ])
-        if (!knownDids.has(evt.did)) continue
-      }
+      if (plugin.onlyForKnownActors && !known.has(evt.did)) continue
       const { problem, json } = this.check(evt)!
       if (problem) {
         invalid.push({
@@ -220,12 +218,14 @@ export class Processor {
    * The handle of each known actor with an identity event, resolved afresh and verified
    * both ways: the handle an event carries is only a claim.
    */
-  private async lookupChangedHandles(events: IndexEvent[]): Promise<Map<string, string | null>> {
-    const dids = [...new Set(events.filter((e) => e.kind === 'identity').map((e) => e.did))]
+  private async lookupChangedHandles(
+    events: IndexEvent[],
+    known: Set<string>,
+  ): Promise<Map<string, string | null>> {
     const handles = new Map<string, string | null>()
-    if (dids.length === 0) return handles
-    for (const did of await knownActors(this.opts.db, dids)) {
-      handles.set(did, (await this.opts.lookupActor(did)).handle)
+    for (const evt of events) {
+      if (evt.kind !== 'identity' || !known.has(evt.did) || handles.has(evt.did)) continue
+      handles.set(evt.did, (await this.opts.lookupActor(evt.did)).handle)
     }
     return handles
   }
@@ -234,30 +234,33 @@ export class Processor {
    * Actors behind plyr records (not Bluesky profiles) that the index has not seen yet,
    * with the position of their first such event in the batch.
    */
-  private async lookupNewActors(events: IndexEvent[]): Promise<Map<string, NewActor>> {
+  private async lookupNewActors(
+    events: IndexEvent[],
+    known: Set<string>,
+  ): Promise<Map<string, NewActor>> {
     const first = new Map<string, number>()
     for (const [i, e] of events.entries()) {
       const plugin = e.kind === 'commit' && e.op !== 'delete' && this.opts.plugins.get(e.collection)
-      if (plugin && !plugin.onlyForKnownActors && !first.has(e.did)) first.set(e.did, i)
+      if (plugin && !plugin.onlyForKnownActors && !known.has(e.did) && !first.has(e.did)) {
+        first.set(e.did, i)
+      }
     }
     const found = new Map<string, NewActor>()
-    if (first.size === 0) return found
-    const known = await knownActors(this.opts.db, [...first.keys()])
-    const todo = [...first.keys()].filter((d) => !known.has(d))
-    const workers = Array.from(
-      { length: Math.min(this.opts.lookupConcurrency ?? 8, todo.length) },
-      async () => {
-        for (let did = todo.pop(); did !== undefined; did = todo.pop()) {
-          found.set(did, { ...(await this.opts.lookupActor(did)), firstEvent: first.get(did)! })
-        }
-      },
-    )
+    const todo = [...first.keys()]
+    const workers = Array.from({ length: Math.min(LOOKUP_CONCURRENCY, todo.length) }, async () => {
+      for (let did = todo.pop(); did !== undefined; did = todo.pop()) {
+        found.set(did, { ...(await this.opts.lookupActor(did)), firstEvent: first.get(did)! })
+      }
+    })
     await Promise.all(workers)
     return found
   }
 }
 
 type NewActor = ActorIdentity & { firstEvent: number }
+
+/** How many identity lookups of new actors run at once. */
+const LOOKUP_CONCURRENCY = 8
 
 function checkRecord(plugin: RecordPlugin, evt: CommitEvent): CheckedRecord {
   if (!evt.cid || !evt.record) return { problem: 'missing cid or record', json: '' }

@@ -1,6 +1,7 @@
 import type { PlyrNamespace } from '@plyr/lexicons'
-import { chunks } from './chunks.js'
-import type { PluginConfig, RecordPlugin } from './plugin.js'
+import { sql } from 'kysely'
+import { anyOf, insertRows, setExcluded } from '../store/bulk.js'
+import { type PluginConfig, type RecordPlugin, selfProfileDids } from './plugin.js'
 import { mediaUrl } from './urls.js'
 
 type ProfileRecord = { bio?: string; avatar?: string; createdAt: string }
@@ -26,26 +27,28 @@ export function artistProfilePlugin(ns: PlyrNamespace, cfg: PluginConfig): Recor
             indexed_at: indexedAt,
           }
         })
-      for (const chunk of chunks(rows, 500)) {
-        await tx
-          .insertInto('artist_profile')
-          .values(chunk)
-          .onConflict((oc) =>
-            oc.column('did').doUpdateSet((eb) => ({
-              bio: eb.ref('excluded.bio'),
-              avatar_url: eb.ref('excluded.avatar_url'),
-              avatar_url_trusted: eb.ref('excluded.avatar_url_trusted'),
-              created_at: eb.ref('excluded.created_at'),
-            })),
-          )
-          .execute()
-      }
+      await insertRows(
+        tx,
+        'artist_profile',
+        {
+          did: 'text',
+          bio: 'text',
+          avatar_url: 'text',
+          avatar_url_trusted: 'bool',
+          created_at: 'timestamptz',
+          indexed_at: 'timestamptz',
+        },
+        rows,
+        sql`(did) do update set ${setExcluded(['bio', 'avatar_url', 'avatar_url_trusted', 'created_at'])}`,
+      )
       return []
     },
 
     async delete(tx, uris) {
-      const dids = uris.filter((u) => u.endsWith('/self')).map((u) => u.split('/')[2]!)
-      if (dids.length > 0) await tx.deleteFrom('artist_profile').where('did', 'in', dids).execute()
+      await tx
+        .deleteFrom('artist_profile')
+        .where('did', '=', anyOf(selfProfileDids(uris)))
+        .execute()
       return []
     },
   }

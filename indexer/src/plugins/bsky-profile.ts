@@ -1,6 +1,8 @@
 import type { BlobRef } from '@atproto/lex'
 import { app } from '@plyr/lexicons'
-import type { RecordPlugin } from './plugin.js'
+import { anyOf } from '../store/bulk.js'
+import { blobCid } from './blob.js'
+import { type RecordPlugin, selfProfileDids } from './plugin.js'
 
 type BskyProfile = { displayName?: string; avatar?: BlobRef }
 
@@ -27,11 +29,7 @@ export function bskyProfilePlugin(): RecordPlugin {
           .updateTable('actor')
           .set({
             display_name: r.displayName || null,
-            avatar_cid: r.avatar
-              ? 'ref' in r.avatar
-                ? r.avatar.ref.toString()
-                : r.avatar.cid
-              : null,
+            avatar_cid: r.avatar ? blobCid(r.avatar) : null,
           })
           .where('did', '=', did)
           .execute()
@@ -40,14 +38,11 @@ export function bskyProfilePlugin(): RecordPlugin {
     },
 
     async delete(tx, uris) {
-      const dids = uris.filter((u) => u.endsWith('/self')).map((u) => u.split('/')[2]!)
-      if (dids.length > 0) {
-        await tx
-          .updateTable('actor')
-          .set({ display_name: null, avatar_cid: null })
-          .where('did', 'in', dids)
-          .execute()
-      }
+      await tx
+        .updateTable('actor')
+        .set({ display_name: null, avatar_cid: null })
+        .where('did', '=', anyOf(selfProfileDids(uris)))
+        .execute()
       return []
     },
   }

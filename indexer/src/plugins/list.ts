@@ -1,6 +1,6 @@
 import type { PlyrNamespace } from '@plyr/lexicons'
-import { insertRows } from '../store/bulk.js'
-import { chunks } from './chunks.js'
+import { sql } from 'kysely'
+import { anyOf, insertRows, setExcluded } from '../store/bulk.js'
 import type { RecordPlugin, Tx } from './plugin.js'
 
 type ListRecord = {
@@ -29,20 +29,21 @@ export function listPlugin(ns: PlyrNamespace): RecordPlugin {
           indexed_at: indexedAt,
         }
       })
-      for (const chunk of chunks(lists, 500)) {
-        await tx
-          .insertInto('list')
-          .values(chunk)
-          .onConflict((oc) =>
-            oc.column('uri').doUpdateSet((eb) => ({
-              cid: eb.ref('excluded.cid'),
-              name: eb.ref('excluded.name'),
-              list_type: eb.ref('excluded.list_type'),
-              created_at: eb.ref('excluded.created_at'),
-            })),
-          )
-          .execute()
-      }
+      await insertRows(
+        tx,
+        'list',
+        {
+          uri: 'text',
+          did: 'text',
+          cid: 'text',
+          name: 'text',
+          list_type: 'text',
+          created_at: 'timestamptz',
+          indexed_at: 'timestamptz',
+        },
+        lists,
+        sql`(uri) do update set ${setExcluded(['cid', 'name', 'list_type', 'created_at'])}`,
+      )
       await deleteItems(
         tx,
         lists.map((l) => l.uri),
@@ -66,14 +67,12 @@ export function listPlugin(ns: PlyrNamespace): RecordPlugin {
 
     async delete(tx, uris) {
       await deleteItems(tx, uris)
-      await tx.deleteFrom('list').where('uri', 'in', uris).execute()
+      await tx.deleteFrom('list').where('uri', '=', anyOf(uris)).execute()
       return []
     },
   }
 }
 
 async function deleteItems(tx: Tx, uris: string[]) {
-  for (const chunk of chunks(uris)) {
-    await tx.deleteFrom('list_item').where('list_uri', 'in', chunk).execute()
-  }
+  await tx.deleteFrom('list_item').where('list_uri', '=', anyOf(uris)).execute()
 }

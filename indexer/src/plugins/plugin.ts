@@ -35,3 +35,8 @@ export type PluginConfig = {
   /** Origins (scheme://host[:port]) whose media URLs in records are trusted. */
   trustedMediaOrigins: ReadonlySet<string>
 }
+
+/** The DIDs whose profile record (rkey `self`) these uris delete. */
+export function selfProfileDids(uris: string[]): string[] {
+  return uris.filter((u) => u.endsWith('/self')).map((u) => u.split('/')[2]!)
+}

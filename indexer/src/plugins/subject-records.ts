@@ -1,5 +1,5 @@
 import type { LexMap } from '@atproto/lex'
-import { chunks } from './chunks.js'
+import { anyOf } from '../store/bulk.js'
 import type { IndexedRecord, Tx } from './plugin.js'
 
 type StrongRef = { uri: string; cid: string }
@@ -15,16 +15,12 @@ export async function deleteSubjectRows(
   table: 'like' | 'comment',
   uris: string[],
 ): Promise<string[]> {
-  const subjects: string[] = []
-  for (const chunk of chunks(uris)) {
-    const rows = await tx
-      .deleteFrom(table)
-      .where('uri', 'in', chunk)
-      .returning('subject_uri')
-      .execute()
-    subjects.push(...rows.map((r) => r.subject_uri))
-  }
-  return subjects
+  const rows = await tx
+    .deleteFrom(table)
+    .where('uri', '=', anyOf(uris))
+    .returning('subject_uri')
+    .execute()
+  return rows.map((r) => r.subject_uri)
 }
 
 export const subjectsOf = (records: IndexedRecord[]) => records.map((r) => subjectOf(r.record).uri)

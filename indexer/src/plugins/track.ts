@@ -1,9 +1,9 @@
 import type { BlobRef } from '@atproto/lex'
 import type { PlyrNamespace } from '@plyr/lexicons'
 import { sql } from 'kysely'
-import { insertRows, setExcluded } from '../store/bulk.js'
-import { chunks } from './chunks.js'
-import type { PluginConfig, RecordPlugin } from './plugin.js'
+import { anyOf, insertRows, setExcluded } from '../store/bulk.js'
+import { blobCid } from './blob.js'
+import type { PluginConfig, RecordPlugin, Tx } from './plugin.js'
 import { mediaUrl } from './urls.js'
 
 type TrackRecord = {
@@ -106,24 +106,17 @@ export function trackPlugin(ns: PlyrNamespace, cfg: PluginConfig): RecordPlugin 
 
     async delete(tx, uris) {
       await deleteTags(tx, uris)
-      await tx.deleteFrom('track').where('uri', 'in', uris).execute()
+      await tx.deleteFrom('track').where('uri', '=', anyOf(uris)).execute()
       return []
     },
   }
 }
 
-async function deleteTags(tx: Parameters<RecordPlugin['delete']>[0], uris: string[]) {
-  for (const chunk of chunks(uris)) {
-    await tx.deleteFrom('track_tag').where('track_uri', 'in', chunk).execute()
-  }
+async function deleteTags(tx: Tx, uris: string[]) {
+  await tx.deleteFrom('track_tag').where('track_uri', '=', anyOf(uris)).execute()
 }
 
 /** Tags are matched case-insensitively and without surrounding space. */
-export function normalizeTag(tag: string): string {
+function normalizeTag(tag: string): string {
   return tag.trim().toLowerCase()
-}
-
-/** A blob's CID, from the current `{ref}` form or the legacy `{cid}` one. */
-function blobCid(blob: BlobRef): string {
-  return 'ref' in blob ? blob.ref.toString() : blob.cid
 }

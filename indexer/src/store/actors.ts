@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import type { AccountStatus, IndexSchema } from '@plyr/db'
-import { chunks } from '../plugins/chunks.js'
+import { anyOf, insertRows } from './bulk.js'
 import type { Tx } from '../plugins/plugin.js'
 
 export type ActorIdentity = { handle: string | null; displayName: string | null }
@@ -9,12 +9,9 @@ export async function knownActors(
   db: Kysely<IndexSchema> | Tx,
   dids: string[],
 ): Promise<Set<string>> {
-  const known = new Set<string>()
-  for (const chunk of chunks(dids)) {
-    const rows = await db.selectFrom('actor').select('did').where('did', 'in', chunk).execute()
-    for (const r of rows) known.add(r.did)
-  }
-  return known
+  if (dids.length === 0) return new Set()
+  const rows = await db.selectFrom('actor').select('did').where('did', '=', anyOf(dids)).execute()
+  return new Set(rows.map((r) => r.did))
 }
 
 /** Inserts actors seen for the first time; existing ones are left as they are. */
@@ -23,20 +20,25 @@ export async function insertActors(
   actors: Map<string, ActorIdentity>,
   at: Date,
 ): Promise<void> {
-  const rows = [...actors].map(([did, identity]) => ({
-    did,
-    handle: identity.handle,
-    display_name: identity.displayName,
-    status: 'active' as const,
-    indexed_at: at,
-  }))
-  for (const chunk of chunks(rows, 500)) {
-    await tx
-      .insertInto('actor')
-      .values(chunk)
-      .onConflict((oc) => oc.column('did').doNothing())
-      .execute()
-  }
+  await insertRows(
+    tx,
+    'actor',
+    {
+      did: 'text',
+      handle: 'text',
+      display_name: 'text',
+      status: 'text',
+      indexed_at: 'timestamptz',
+    },
+    [...actors].map(([did, identity]) => ({
+      did,
+      handle: identity.handle,
+      display_name: identity.displayName,
+      status: 'active',
+      indexed_at: at,
+    })),
+    sql`(did) do nothing`,
+  )
 }
 
 export async function setHandle(tx: Tx, did: string, handle: string | null): Promise<void> {

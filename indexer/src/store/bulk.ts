@@ -5,8 +5,9 @@ import type { Tx } from '../plugins/plugin.js'
 type ColumnTypes = 'text' | 'int' | 'bool' | 'timestamptz' | 'json'
 
 /**
- * `insert ... select from unnest(...)`: one array parameter per column whatever the number
- * of rows, which Postgres parses and plans far faster than thousands of VALUES parameters.
+ * How the indexer writes rows, every table alike: `insert ... select from unnest(...)`, one
+ * array parameter per column whatever the number of rows, which Postgres parses and plans
+ * far faster than thousands of VALUES parameters (and never runs into their 65,535 limit).
  * `conflict` is the SQL after `on conflict` (e.g. `(uri) do update set ...`), if any.
  */
 export async function insertRows<T extends keyof IndexSchema & string>(
@@ -34,6 +35,11 @@ export async function insertRows<T extends keyof IndexSchema & string>(
     select ${sql.join(select)} from unnest(${sql.join(arrays)}) as u(${sql.raw(names.map((_, i) => `c${i}`).join(', '))})
     ${conflict ? sql`on conflict ${conflict}` : sql``}
   `.execute(tx)
+}
+
+/** `column = anyOf(values)`: one array parameter, however many values. */
+export function anyOf(values: string[]): RawBuilder<string> {
+  return sql<string>`any(${values}::text[])`
 }
 
 /** `col = excluded.col` for each column, for an upsert's `do update set`. */

@@ -1,10 +1,8 @@
 import { ConfigError, bool, indexerConfigFromEnv, type IndexerConfig } from '@plyr/indexer'
 import { databaseConfigFromEnv, type DatabaseConfig } from '@plyr/db'
-import { DEFAULT_NAMESPACE } from '@plyr/lexicons'
 
 export type AppViewConfig = {
   port: number
-  namespace: string
   database: DatabaseConfig
   /** Run the indexer in this process (`npm start`). */
   runIndexer: boolean
@@ -19,7 +17,6 @@ export function appViewConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AppV
   }
   return {
     port,
-    namespace: env.PLYR_NAMESPACE || DEFAULT_NAMESPACE,
     database: databaseConfigFromEnv(env),
     runIndexer: bool(env, 'RUN_INDEXER', true),
     indexer: indexerConfigFromEnv(env),

@@ -1,12 +1,9 @@
-import { Client } from '@atproto/lex'
-import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fm, PlyrNamespace } from '@plyr/lexicons'
-import { openTestDatabase, testDatabaseKind, type TestDatabase } from '@plyr/db/testing'
-import { createPlugins, indexerConfigFromEnv, Processor, type IndexEvent } from '@plyr/indexer'
-import { AppViewServer } from '../src/server.js'
+import { testDatabaseKind } from '@plyr/db/testing'
+import type { IndexEvent } from '@plyr/indexer'
+import { fm } from '@plyr/lexicons'
+import { type IndexedAppView, startIndexedAppView } from './indexed-appview.js'
 
-const logger = pino({ level: 'silent' })
 const artists = {
   'did:plc:aurora00000000000000000': { handle: 'aurora.test', displayName: 'Aurora Vale' },
   'did:plc:basil000000000000000000': { handle: 'basil.test', displayName: null },
@@ -38,54 +35,24 @@ function createTrack(did: string, n: number): IndexEvent {
 }
 
 describe(`AppView feed on ${testDatabaseKind()}`, () => {
-  let database: TestDatabase
-  let server: AppViewServer
-  let url: string
-  let client: Client
-
+  let app: IndexedAppView
   beforeAll(async () => {
-    database = await openTestDatabase()
-    const processor = new Processor({
-      db: database.db,
-      plugins: createPlugins(new PlyrNamespace(), { trustedMediaOrigins: new Set() }),
-      lookupActor: async (did) => artists[did as keyof typeof artists],
-      logger,
-    })
-    const events = [
-      ...Array.from({ length: 7 }, (_, n) => createTrack(aurora, n)),
-      createTrack(basil, 100),
-    ]
-    await processor.apply(events)
-    server = new AppViewServer({
-      cfg: {
-        port: 0,
-        namespace: 'fm.plyr',
-        database: {},
-        runIndexer: false,
-        indexer: indexerConfigFromEnv({}),
-      },
-      db: database.db,
-      logger,
-    })
-    url = `http://localhost:${await server.start(0)}`
-    client = new Client({ service: url })
+    app = await startIndexedAppView(
+      [...Array.from({ length: 7 }, (_, n) => createTrack(aurora, n)), createTrack(basil, 100)],
+      async (did) => artists[did as keyof typeof artists],
+    )
   })
   afterAll(async () => {
-    await server?.destroy()
-    await database?.destroy()
+    await app?.destroy()
   })
-
-  const get = async (path: string) => {
-    const res = await fetch(`${url}${path}`)
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> }
-  }
+  const get = (path: string) => app.get(path)
 
   it('pages through the newest tracks to the end with no duplicates or gaps', async () => {
     const seen: string[] = []
     let cursor: string | undefined
     let pages = 0
     do {
-      const page = await client.call(fm.plyr.feed.getLatestTracks, { limit: 3, cursor })
+      const page = await app.client.call(fm.plyr.feed.getLatestTracks, { limit: 3, cursor })
       seen.push(...page.tracks.map((t) => t.title))
       cursor = page.cursor
       pages++
@@ -104,7 +71,7 @@ describe(`AppView feed on ${testDatabaseKind()}`, () => {
   })
 
   it('hydrates the artist on every track view', async () => {
-    const { tracks } = await client.call(fm.plyr.feed.getLatestTracks, { limit: 2 })
+    const { tracks } = await app.client.call(fm.plyr.feed.getLatestTracks, { limit: 2 })
     expect(tracks[0]?.artist).toEqual({ did: basil, handle: 'basil.test' })
     expect(tracks[1]).toMatchObject({
       artist: { did: aurora, handle: 'aurora.test', displayName: 'Aurora Vale' },
@@ -116,7 +83,7 @@ describe(`AppView feed on ${testDatabaseKind()}`, () => {
 
   it('gets one track by uri, and answers TrackNotFound for an unknown one', async () => {
     const uri = `at://${aurora}/fm.plyr.track/3kaaaaaaaa003` as const
-    const { track } = await client.call(fm.plyr.feed.getTrack, { uri })
+    const { track } = await app.client.call(fm.plyr.feed.getTrack, { uri })
     expect(track).toMatchObject({ uri, title: 'Track 3', artist: { handle: 'aurora.test' } })
     const missing = await get(`/xrpc/fm.plyr.feed.getTrack?uri=${encodeURIComponent(`${uri}x`)}`)
     expect(missing).toMatchObject({ status: 400, body: { error: 'TrackNotFound' } })
@@ -141,20 +108,20 @@ describe(`AppView feed on ${testDatabaseKind()}`, () => {
   })
 
   it('hides the tracks of an account that is not active', async () => {
-    await database.db
+    await app.database.db
       .updateTable('actor')
       .set({ status: 'suspended' })
       .where('did', '=', basil)
       .execute()
     try {
-      const { tracks } = await client.call(fm.plyr.feed.getLatestTracks, { limit: 100 })
+      const { tracks } = await app.client.call(fm.plyr.feed.getLatestTracks, { limit: 100 })
       expect(tracks.map((t) => t.artist.did)).not.toContain(basil)
       expect(tracks).toHaveLength(7)
       const uri = `at://${basil}/fm.plyr.track/3kaaaaaaaa100`
       const res = await get(`/xrpc/fm.plyr.feed.getTrack?uri=${encodeURIComponent(uri)}`)
       expect(res).toMatchObject({ status: 400, body: { error: 'TrackNotFound' } })
     } finally {
-      await database.db
+      await app.database.db
         .updateTable('actor')
         .set({ status: 'active' })
         .where('did', '=', basil)

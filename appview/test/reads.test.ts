@@ -1,11 +1,8 @@
-import { Client } from '@atproto/lex'
-import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openTestDatabase, testDatabaseKind, type TestDatabase } from '@plyr/db/testing'
-import { createPlugins, indexerConfigFromEnv, Processor } from '@plyr/indexer'
+import { testDatabaseKind } from '@plyr/db/testing'
 import { del, put, subjectRecord, trackRecord } from '@plyr/indexer/testing'
-import { fm, PlyrNamespace } from '@plyr/lexicons'
-import { AppViewServer } from '../src/server.js'
+import { fm } from '@plyr/lexicons'
+import { type IndexedAppView, startIndexedAppView } from './indexed-appview.js'
 
 const aurora = 'did:plc:aurora00000000000000000'
 const basil = 'did:plc:basil000000000000000000'
@@ -20,93 +17,67 @@ const uri = (did: string, n: number) => `at://${did}/${T}/t${n}` as const
 const when = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString()
 
 describe(`AppView reads on ${testDatabaseKind()}`, () => {
-  let database: TestDatabase
-  let server: AppViewServer
-  let url: string
-  let client: Client
-
+  let app: IndexedAppView
   beforeAll(async () => {
-    database = await openTestDatabase()
-    const processor = new Processor({
-      db: database.db,
-      plugins: createPlugins(new PlyrNamespace(), { trustedMediaOrigins: new Set() }),
-      lookupActor: async (did) => ({ handle: handles[did] ?? null, displayName: null }),
-      logger: pino({ level: 'silent' }),
-    })
-    await processor.apply([
-      ...Array.from({ length: 5 }, (_, n) =>
-        put(
-          'create',
-          aurora,
-          T,
-          `t${n}`,
-          n + 1,
-          trackRecord(`Aurora ${n}`, {
-            createdAt: when(n),
-            tags: n === 0 ? ['Ambient', 'drone'] : [],
-          }),
+    app = await startIndexedAppView(
+      [
+        ...Array.from({ length: 5 }, (_, n) =>
+          put(
+            'create',
+            aurora,
+            T,
+            `t${n}`,
+            n + 1,
+            trackRecord(`Aurora ${n}`, {
+              createdAt: when(n),
+              tags: n === 0 ? ['Ambient', 'drone'] : [],
+            }),
+          ),
         ),
-      ),
-      put('create', basil, T, 't0', 1, trackRecord('Basil 0')),
-      put('create', hidden, T, 't0', 1, trackRecord('Hidden 0')),
-      put('create', basil, 'fm.plyr.like', 'l1', 2, subjectRecord(uri(aurora, 0))),
-      put('create', hidden, 'fm.plyr.like', 'l1', 2, subjectRecord(uri(aurora, 0))),
-      ...[9000, 1000, 5000, 1000].map((ms, i) =>
-        put(
-          'create',
-          i === 2 ? hidden : basil,
-          'fm.plyr.comment',
-          `c${i}`,
-          3 + i,
-          subjectRecord(uri(aurora, 0), { text: `at ${ms}`, timestampMs: ms }),
+        put('create', basil, T, 't0', 1, trackRecord('Basil 0')),
+        put('create', hidden, T, 't0', 1, trackRecord('Hidden 0')),
+        put('create', basil, 'fm.plyr.like', 'l1', 2, subjectRecord(uri(aurora, 0))),
+        put('create', hidden, 'fm.plyr.like', 'l1', 2, subjectRecord(uri(aurora, 0))),
+        ...[9000, 1000, 5000, 1000].map((ms, i) =>
+          put(
+            'create',
+            i === 2 ? hidden : basil,
+            'fm.plyr.comment',
+            `c${i}`,
+            3 + i,
+            subjectRecord(uri(aurora, 0), { text: `at ${ms}`, timestampMs: ms }),
+          ),
         ),
-      ),
-      put('create', aurora, 'fm.plyr.list', 'album', 9, {
-        name: 'Harbor Lights',
-        listType: 'album',
-        items: [3, 1, 99, 2].map((n) => ({
-          subject: {
-            uri: uri(aurora, n),
-            cid: 'bafyreicnos5k3ureyshmsiefqv7nufjcktawfenxcsaftfhu5jfokqk7um',
-          },
-        })),
-        createdAt: when(10),
-      }),
-      put('create', hidden, 'fm.plyr.list', 'mix', 9, { items: [], createdAt: when(10) }),
-      del(basil, 'fm.plyr.comment', 'c3', 20),
-      { kind: 'account', did: hidden, active: false, status: 'takendown' },
-    ])
-    server = new AppViewServer({
-      cfg: {
-        port: 0,
-        namespace: 'fm.plyr',
-        database: {},
-        runIndexer: false,
-        indexer: indexerConfigFromEnv({}),
-      },
-      db: database.db,
-      logger: pino({ level: 'silent' }),
-    })
-    url = `http://localhost:${await server.start(0)}`
-    client = new Client({ service: url })
+        put('create', aurora, 'fm.plyr.list', 'album', 9, {
+          name: 'Harbor Lights',
+          listType: 'album',
+          items: [3, 1, 99, 2].map((n) => ({
+            subject: {
+              uri: uri(aurora, n),
+              cid: 'bafyreicnos5k3ureyshmsiefqv7nufjcktawfenxcsaftfhu5jfokqk7um',
+            },
+          })),
+          createdAt: when(10),
+        }),
+        put('create', hidden, 'fm.plyr.list', 'mix', 9, { items: [], createdAt: when(10) }),
+        del(basil, 'fm.plyr.comment', 'c3', 20),
+        { kind: 'account', did: hidden, active: false, status: 'takendown' },
+      ],
+      async (did) => ({ handle: handles[did] ?? null, displayName: null }),
+    )
   })
   afterAll(async () => {
-    await server?.destroy()
-    await database?.destroy()
+    await app?.destroy()
   })
-
-  const get = async (path: string) => {
-    const res = await fetch(`${url}${path}`)
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> }
-  }
+  const get = (path: string) => app.get(path)
 
   it('track views carry like and comment counts (counted from rows, across accounts) and tags', async () => {
-    const { track } = await client.call(fm.plyr.feed.getTrack, { uri: uri(aurora, 0) })
+    const { track } = await app.client.call(fm.plyr.feed.getTrack, { uri: uri(aurora, 0) })
     expect(track).toMatchObject({ likeCount: 2, commentCount: 3, tags: ['ambient', 'drone'] })
   })
 
   it('getTracks answers in the order asked, once each, leaving out unknown and hidden tracks', async () => {
-    const { tracks } = await client.call(fm.plyr.feed.getTracks, {
+    const { tracks } = await app.client.call(fm.plyr.feed.getTracks, {
       uris: [uri(aurora, 2), uri(hidden, 0), uri(aurora, 77), uri(basil, 0), uri(aurora, 2)],
     })
     expect(tracks.map((t) => t.title)).toEqual(['Aurora 2', 'Basil 0'])
@@ -122,7 +93,7 @@ describe(`AppView reads on ${testDatabaseKind()}`, () => {
     const titles: string[] = []
     let cursor: string | undefined
     do {
-      const page = await client.call(fm.plyr.feed.getArtistTracks, {
+      const page = await app.client.call(fm.plyr.feed.getArtistTracks, {
         actor: 'aurora.test',
         limit: 2,
         cursor,
@@ -131,7 +102,7 @@ describe(`AppView reads on ${testDatabaseKind()}`, () => {
       cursor = page.cursor
     } while (cursor)
     expect(titles).toEqual(['Aurora 4', 'Aurora 3', 'Aurora 2', 'Aurora 1', 'Aurora 0'])
-    const byDid = await client.call(fm.plyr.feed.getArtistTracks, { actor: aurora, limit: 1 })
+    const byDid = await app.client.call(fm.plyr.feed.getArtistTracks, { actor: aurora, limit: 1 })
     expect(byDid.tracks[0]?.title).toBe('Aurora 4')
     for (const actor of ['nobody.test', hidden]) {
       const res = await get(`/xrpc/fm.plyr.feed.getArtistTracks?actor=${actor}`)
@@ -146,7 +117,7 @@ describe(`AppView reads on ${testDatabaseKind()}`, () => {
     const seen: string[] = []
     let cursor: string | undefined
     do {
-      const page = await client.call(fm.plyr.feed.getComments, {
+      const page = await app.client.call(fm.plyr.feed.getComments, {
         uri: uri(aurora, 0),
         limit: 1,
         cursor,
@@ -162,7 +133,7 @@ describe(`AppView reads on ${testDatabaseKind()}`, () => {
   })
 
   it("getList returns an album with its tracks in the record's order, skipping missing ones", async () => {
-    const res = await client.call(fm.plyr.feed.getList, {
+    const res = await app.client.call(fm.plyr.feed.getList, {
       uri: `at://${aurora}/fm.plyr.list/album`,
     })
     expect(res.list).toMatchObject({

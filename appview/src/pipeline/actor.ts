@@ -7,7 +7,12 @@ export async function resolveActor(db: Kysely<IndexSchema>, actor: string): Prom
   const row = await db
     .selectFrom('actor')
     .selectAll()
-    .where(actor.startsWith('did:') ? 'did' : 'handle', '=', actor.toLowerCase())
+    // handles are case-insensitive (stored lowercase); DIDs are matched exactly
+    .where(
+      actor.startsWith('did:') ? 'did' : 'handle',
+      '=',
+      actor.startsWith('did:') ? actor : actor.toLowerCase(),
+    )
     .where('status', '=', 'active')
     .executeTakeFirst()
   if (!row) throw new InvalidRequestError(`actor not found: ${actor}`, 'ActorNotFound')

@@ -1,0 +1,33 @@
+import type { Kysely } from 'kysely'
+import type { IndexSchema } from '@plyr/db'
+import { decodeKeyset, nextCursor, pastKeyset } from './cursor.js'
+import { trackViews } from './tracks.js'
+
+/**
+ * A page of tracks newest first, of every active artist or of one (`did`): the skeleton
+ * is one indexed query over (sort_at desc, uri desc), then the usual hydration.
+ */
+export async function newestTracksPage(
+  db: Kysely<IndexSchema>,
+  opts: { limit: number; cursor?: string; did?: string },
+) {
+  const after = decodeKeyset(opts.cursor)
+  let query = db
+    .selectFrom('track')
+    .innerJoin('actor', 'actor.did', 'track.did')
+    .select(['track.uri', 'track.sort_at'])
+    .where('actor.status', '=', 'active')
+    .orderBy('track.sort_at', 'desc')
+    .orderBy('track.uri', 'desc')
+    .limit(opts.limit)
+  if (opts.did) query = query.where('track.did', '=', opts.did)
+  if (after) query = query.where(pastKeyset('track.sort_at', 'track.uri', after, 'desc'))
+  const skeleton = await query.execute()
+  return {
+    tracks: await trackViews(
+      db,
+      skeleton.map((s) => s.uri),
+    ),
+    ...nextCursor(skeleton, opts.limit, (s) => [s.sort_at, s.uri]),
+  }
+}

@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises'
-import type { AddressInfo } from 'node:net'
+import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Secp256k1Keypair } from '@atproto/crypto'
@@ -124,8 +124,8 @@ export class DevNetwork implements AsyncDisposable {
   }
 }
 
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net')
+/** A TCP port on loopback that nothing listens on (at the time of asking). */
+export async function freePort(): Promise<number> {
   const server = createServer()
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo

@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { Client } from '@atproto/lex'
 import { describe, expect, it } from 'vitest'
 import { fm } from '@plyr/lexicons'
-import { DevNetwork } from '../src/network.js'
+import { DevNetwork, freePort } from '../src/network.js'
 import { startPlyr, tempDir } from './service.js'
 import { waitFor } from './wait.js'
 
@@ -17,16 +16,6 @@ const track = (title: string) => ({
   fileType: 'mp3',
   createdAt: new Date().toISOString(),
 })
-
-/** A TCP port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  await once(server, 'close')
-  return port
-}
 
 describe('running plyr', () => {
   it('resumes from its saved cursor after a restart, missing nothing written while down', async () => {
@@ -56,8 +45,8 @@ describe('running plyr', () => {
 
   it('keeps serving and says so in /health when its event source is unreachable', async () => {
     await using data = await tempDir()
-    const port = await closedPort()
-    const hosts = [`ws://127.0.0.1:${port}`, `ws://127.0.0.1:${await closedPort()}`]
+    const port = await freePort()
+    const hosts = [`ws://127.0.0.1:${port}`, `ws://127.0.0.1:${await freePort()}`]
     await using plyr = await startPlyr(
       { JETSTREAM_URL: hosts.join(','), PLC_URL: 'http://127.0.0.1:1' },
       data.path,
@@ -81,14 +70,14 @@ describe('running plyr', () => {
 
   it('npm start serves /health on PORT and shuts down cleanly on SIGTERM', async () => {
     await using data = await tempDir()
-    const port = await closedPort()
+    const port = await freePort()
     const child = spawn('npm', ['start', '--silent'], {
       cwd: root,
       env: {
         ...process.env,
         PORT: String(port),
         DATA_DIR: data.path,
-        JETSTREAM_URL: `ws://127.0.0.1:${await closedPort()}`,
+        JETSTREAM_URL: `ws://127.0.0.1:${await freePort()}`,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // its own process group, as under a terminal or a process manager

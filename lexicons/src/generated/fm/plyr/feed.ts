@@ -3,6 +3,7 @@
  */
 
 export * as defs from './feed/defs.js'
+export * as getActorLikes from './feed/getActorLikes.js'
 export * as getArtistTracks from './feed/getArtistTracks.js'
 export * as getComments from './feed/getComments.js'
 export * as getLatestTracks from './feed/getLatestTracks.js'

@@ -1,8 +1,20 @@
-import { ConfigError, bool, indexerConfigFromEnv, type IndexerConfig } from '@plyr/indexer'
+import {
+  ConfigError,
+  bool,
+  checkUrl,
+  indexerConfigFromEnv,
+  type IndexerConfig,
+} from '@plyr/indexer'
 import { databaseConfigFromEnv, type DatabaseConfig } from '@plyr/db'
 
 export type AppViewConfig = {
   port: number
+  /** Where clients and PDSes reach this AppView; unset means `http://localhost:<port>`. */
+  publicUrl?: string
+  /** The AppView's DID; unset means the did:web of the public URL's host. */
+  did?: string
+  /** Labelers whose labels the AppView applies (ACCEPTED_LABELERS). */
+  acceptedLabelers: string[]
   database: DatabaseConfig
   /** Run the indexer in this process (`npm start`). */
   runIndexer: boolean
@@ -15,8 +27,26 @@ export function appViewConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AppV
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ConfigError(`PORT must be a port number, got "${env.PORT}"`)
   }
+  const did = env.APPVIEW_DID || undefined
+  if (did !== undefined && !/^did:[a-z]+:[a-zA-Z0-9._:%-]+$/.test(did)) {
+    throw new ConfigError(`APPVIEW_DID must be a DID, got "${did}"`)
+  }
+  const acceptedLabelers = (env.ACCEPTED_LABELERS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+  for (const labeler of acceptedLabelers) {
+    if (!labeler.startsWith('did:')) {
+      throw new ConfigError(`ACCEPTED_LABELERS must list DIDs, got "${labeler}"`)
+    }
+  }
   return {
     port,
+    publicUrl: env.PUBLIC_URL
+      ? checkUrl('PUBLIC_URL', env.PUBLIC_URL, ['http:', 'https:']).replace(/\/$/, '')
+      : undefined,
+    did,
+    acceptedLabelers,
     database: databaseConfigFromEnv(env),
     runIndexer: bool(env, 'RUN_INDEXER', true),
     indexer: indexerConfigFromEnv(env),

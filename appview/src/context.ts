@@ -1,14 +1,40 @@
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { IndexSchema } from '@plyr/db'
-import type { Indexer } from '@plyr/indexer'
+import { createIdentity, type Indexer } from '@plyr/indexer'
+import { ServiceAuth } from './auth/service-auth.js'
 import type { AppViewConfig } from './config.js'
+
+/** The AppView's own identity: its DID and where it is reached. */
+export type ServiceIdentity = { did: string; url: string }
 
 /** The composition root: everything a handler needs, passed explicitly. */
 export type AppContext = {
   cfg: AppViewConfig
   db: Kysely<IndexSchema>
   logger: Logger
+  service: ServiceIdentity
+  auth: ServiceAuth
   /** The indexer, when it runs in this process: its health and metrics are served here. */
   indexer?: Pick<Indexer, 'health' | 'metrics'>
+}
+
+/** What the context is built from; the rest depends on the port the server got. */
+export type AppDeps = Pick<AppContext, 'cfg' | 'db' | 'logger' | 'indexer'>
+
+export function createAppContext(deps: AppDeps, port: number): AppContext {
+  const service = serviceIdentity(deps.cfg, port)
+  const { resolver } = createIdentity({
+    plcUrl: deps.cfg.indexer.plcUrl,
+    allowPrivateNetwork: deps.cfg.indexer.allowPrivateNetwork,
+    timeoutMs: deps.cfg.indexer.identityTimeoutMs,
+  })
+  return { ...deps, service, auth: new ServiceAuth(service.did, resolver) }
+}
+
+/** PUBLIC_URL (or localhost and the port) and APPVIEW_DID (or the did:web of that URL). */
+export function serviceIdentity(cfg: AppViewConfig, port: number): ServiceIdentity {
+  const url = cfg.publicUrl ?? `http://localhost:${port}`
+  // did:web percent-encodes the port's colon
+  return { url, did: cfg.did ?? `did:web:${new URL(url).host.replace(':', '%3A')}` }
 }

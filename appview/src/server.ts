@@ -1,26 +1,32 @@
 import { once } from 'node:events'
+import { createServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Server as HttpServer } from 'node:http'
 import express from 'express'
 import { createServer as createXrpcServer } from '@atproto/xrpc-server'
 import { registerApi } from './api/index.js'
-import type { AppContext } from './context.js'
+import { type AppContext, type AppDeps, createAppContext } from './context.js'
+import { didDocumentHandler } from './http/did-document.js'
 import { xrpcErrorParser } from './http/errors.js'
 import { healthHandler } from './http/health.js'
 
 /** The AppView's HTTP server: XRPC methods plus plain routes. */
 export class AppViewServer implements AsyncDisposable {
   private http?: HttpServer
+  /** Built once the server listens (the service's URL may depend on the port it got). */
+  ctx?: AppContext
 
-  constructor(readonly ctx: AppContext) {}
+  constructor(private readonly deps: AppDeps) {}
 
-  createApp(): express.Express {
-    const xrpc = createXrpcServer([], { errorParser: xrpcErrorParser(this.ctx.logger) })
-    registerApi(xrpc, this.ctx)
+  private createApp(ctx: AppContext): express.Express {
+    const xrpc = createXrpcServer([], { errorParser: xrpcErrorParser(ctx.logger) })
+    registerApi(xrpc, ctx)
     const app = express()
     app.disable('x-powered-by')
-    app.get('/health', healthHandler(this.ctx))
-    const indexer = this.ctx.indexer
+    app.get('/health', healthHandler(ctx))
+    if (ctx.service.did.startsWith('did:web:')) {
+      app.get('/.well-known/did.json', didDocumentHandler(ctx.service))
+    }
+    const indexer = ctx.indexer
     if (indexer) {
       app.get('/metrics', async (_req, res) => {
         res
@@ -32,10 +38,16 @@ export class AppViewServer implements AsyncDisposable {
     return app
   }
 
+  /** Listens on `port` (0 picks a free one) and returns the port. */
   async start(port: number): Promise<number> {
-    this.http = this.createApp().listen(port, '0.0.0.0')
-    await once(this.http, 'listening')
-    return (this.http.address() as AddressInfo).port
+    const http = createServer()
+    this.http = http
+    http.listen(port, '0.0.0.0')
+    await once(http, 'listening')
+    const actual = (http.address() as AddressInfo).port
+    this.ctx = createAppContext(this.deps, actual)
+    http.on('request', this.createApp(this.ctx))
+    return actual
   }
 
   async destroy(): Promise<void> {

@@ -1,14 +1,9 @@
 import { Client } from '@atproto/lex'
 import { pino } from 'pino'
 import { openTestDatabase, type TestDatabase } from '@plyr/db/testing'
-import {
-  type ActorLookup,
-  createPlugins,
-  indexerConfigFromEnv,
-  type IndexEvent,
-  Processor,
-} from '@plyr/indexer'
+import { type ActorLookup, createPlugins, type IndexEvent, Processor } from '@plyr/indexer'
 import { PlyrNamespace } from '@plyr/lexicons'
+import { appViewConfigFromEnv } from '../src/config.js'
 import { AppViewServer } from '../src/server.js'
 
 export type IndexedAppView = {
@@ -22,11 +17,12 @@ export type IndexedAppView = {
 
 /**
  * An AppView on a fresh test database holding `events`, indexed by the real processor
- * (fm.plyr namespace); identities come from `lookupActor`.
+ * (fm.plyr namespace); identities come from `lookupActor`; `env` adds AppView settings.
  */
 export async function startIndexedAppView(
   events: IndexEvent[],
   lookupActor: ActorLookup,
+  env: Record<string, string> = {},
 ): Promise<IndexedAppView> {
   const logger = pino({ level: 'silent' })
   const database = await openTestDatabase()
@@ -38,7 +34,7 @@ export async function startIndexedAppView(
   })
   await processor.apply(events)
   const server = new AppViewServer({
-    cfg: { port: 0, database: {}, runIndexer: false, indexer: indexerConfigFromEnv({}) },
+    cfg: appViewConfigFromEnv({ PORT: '0', ...env }),
     db: database.db,
     logger,
   })

@@ -135,6 +135,21 @@ export interface CursorTable {
   updated_at: Timestamp
 }
 
+/**
+ * A moderation label (com.atproto.label.defs#label), the newest state per (src, uri, val):
+ * a negation replaces the label it negates. `uri` is a record's AT-URI or an account's DID.
+ */
+export interface LabelTable {
+  src: string
+  uri: string
+  cid: string | null
+  val: string
+  neg: ColumnType<boolean, boolean | undefined, boolean>
+  cts: Timestamp
+  exp: Timestamp | null
+  sig: Uint8Array | null
+}
+
 export interface IndexSchema {
   actor: ActorTable
   artist_profile: ArtistProfileTable
@@ -148,8 +163,11 @@ export interface IndexSchema {
   list: ListTable
   list_item: ListItemTable
   cursor: CursorTable
+  label: LabelTable
 }
 
 export type ActorRow = Selectable<ActorTable>
 export type TrackRow = Selectable<TrackTable>
 export type NewTrack = Insertable<TrackTable>
+export type LabelRow = Selectable<LabelTable>
+export type NewLabel = Insertable<LabelTable>

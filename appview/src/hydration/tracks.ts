@@ -1,20 +1,29 @@
-import type { Kysely } from 'kysely'
-import type { ActorRow, IndexSchema, TrackRow } from '@plyr/db'
+import type { ActorRow, LabelRow, TrackRow } from '@plyr/db'
+import type { Reader } from '../pipeline/reader.js'
 import { hydrateActors } from './actors.js'
+import { hydrateLabels } from './labels.js'
+import { hydrateViewerLikes } from './viewer.js'
 
 export type HydratedTrack = TrackRow & { record: unknown; tags: string[] }
 
 export type TrackHydration = {
   tracks: Map<string, HydratedTrack>
   actors: Map<string, ActorRow>
+  /** Labels in force, by track uri and by artist DID. */
+  labels: Map<string, LabelRow[]>
+  /** The viewer's like, by track uri. */
+  viewerLikes: Map<string, string>
 }
 
-/** Tracks by uri with their records, tags and artists: three queries whatever the page size. */
-export async function hydrateTracks(
-  db: Kysely<IndexSchema>,
-  uris: string[],
-): Promise<TrackHydration> {
-  if (uris.length === 0) return { tracks: new Map(), actors: new Map() }
+/**
+ * Tracks by uri with their records, tags, artists, labels and the viewer's likes: five
+ * queries at most, whatever the page size.
+ */
+export async function hydrateTracks(reader: Reader, uris: string[]): Promise<TrackHydration> {
+  const { db } = reader
+  if (uris.length === 0) {
+    return { tracks: new Map(), actors: new Map(), labels: new Map(), viewerLikes: new Map() }
+  }
   const rows = await db
     .selectFrom('track')
     .innerJoin('record', 'record.uri', 'track.uri')
@@ -22,26 +31,27 @@ export async function hydrateTracks(
     .select('record.json as record')
     .where('track.uri', 'in', uris)
     .execute()
+  const found = rows.map((r) => r.uri)
   const tags = new Map<string, string[]>()
-  if (rows.length > 0) {
+  if (found.length > 0) {
     const tagRows = await db
       .selectFrom('track_tag')
       .select(['track_uri', 'tag'])
-      .where(
-        'track_uri',
-        'in',
-        rows.map((r) => r.uri),
-      )
+      .where('track_uri', 'in', found)
       .orderBy('tag')
       .execute()
     for (const t of tagRows) tags.set(t.track_uri, [...(tags.get(t.track_uri) ?? []), t.tag])
   }
-  const actors = await hydrateActors(
-    db,
-    rows.map((r) => r.did),
-  )
+  const dids = rows.map((r) => r.did)
+  const [actors, labels, viewerLikes] = await Promise.all([
+    hydrateActors(db, dids),
+    hydrateLabels(db, reader.labelers, [...found, ...dids]),
+    hydrateViewerLikes(db, reader.viewer, found),
+  ])
   return {
     tracks: new Map(rows.map((r) => [r.uri, { ...r, tags: tags.get(r.uri) ?? [] }])),
     actors,
+    labels,
+    viewerLikes,
   }
 }

@@ -1,10 +1,15 @@
 import { InvalidRequestError } from '@atproto/xrpc-server'
-import type { Kysely } from 'kysely'
-import type { ActorRow, IndexSchema } from '@plyr/db'
+import type { ActorRow } from '@plyr/db'
+import { hydrateLabels } from '../hydration/labels.js'
+import { visibility } from '../rules/visibility.js'
+import type { Reader } from './reader.js'
 
-/** An active actor by DID or handle; anyone else (unknown, hidden) is ActorNotFound. */
-export async function resolveActor(db: Kysely<IndexSchema>, actor: string): Promise<ActorRow> {
-  const row = await db
+/**
+ * A visible actor by DID or handle. Unknown and inactive actors are ActorNotFound; an
+ * account an accepted labeler took down is ActorTakenDown.
+ */
+export async function resolveActor(reader: Reader, actor: string): Promise<ActorRow> {
+  const row = await reader.db
     .selectFrom('actor')
     .selectAll()
     // handles are case-insensitive (stored lowercase); DIDs are matched exactly
@@ -13,8 +18,12 @@ export async function resolveActor(db: Kysely<IndexSchema>, actor: string): Prom
       '=',
       actor.startsWith('did:') ? actor : actor.toLowerCase(),
     )
-    .where('status', '=', 'active')
     .executeTakeFirst()
-  if (!row) throw new InvalidRequestError(`actor not found: ${actor}`, 'ActorNotFound')
+  const labels = row ? await hydrateLabels(reader.db, reader.labelers, [row.did]) : new Map()
+  const hidden = visibility(row, labels, row?.did ?? '')
+  if (hidden === 'taken-down') {
+    throw new InvalidRequestError(`actor taken down: ${actor}`, 'ActorTakenDown')
+  }
+  if (hidden || !row) throw new InvalidRequestError(`actor not found: ${actor}`, 'ActorNotFound')
   return row
 }

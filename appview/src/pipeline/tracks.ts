@@ -1,24 +1,47 @@
-import type { Kysely } from 'kysely'
-import type { IndexSchema } from '@plyr/db'
+import { InvalidRequestError } from '@atproto/xrpc-server'
 import type { fm } from '@plyr/lexicons'
-import { hydrateTracks } from '../hydration/tracks.js'
+import { hydrateTracks, type TrackHydration } from '../hydration/tracks.js'
+import { visibility } from '../rules/visibility.js'
 import { presentTrack } from '../views/track.js'
+import type { Reader } from './reader.js'
+
+type TrackView = fm.plyr.feed.defs.TrackView
 
 /**
  * hydrate → rules → present for a list of track uris (a skeleton), keeping its order.
- * Tracks whose artist is not active are left out.
+ * Tracks that are unknown, by an inactive artist, or taken down by a label are left out.
  */
-export async function trackViews(
-  db: Kysely<IndexSchema>,
-  uris: string[],
-): Promise<fm.plyr.feed.defs.TrackView[]> {
-  const { tracks, actors } = await hydrateTracks(db, uris)
-  const views: fm.plyr.feed.defs.TrackView[] = []
-  for (const uri of uris) {
-    const track = tracks.get(uri)
-    const artist = track && actors.get(track.did)
-    if (!track || !artist || artist.status !== 'active') continue
-    views.push(presentTrack(track, artist))
+export async function trackViews(reader: Reader, uris: string[]): Promise<TrackView[]> {
+  const hydration = await hydrateTracks(reader, uris)
+  return uris.flatMap((uri) => {
+    const view = visibleTrack(reader, hydration, uri)
+    return typeof view === 'string' ? [] : [view]
+  })
+}
+
+/** One track, or the typed error saying why there is none: TrackNotFound or TrackTakenDown. */
+export async function trackView(reader: Reader, uri: string): Promise<TrackView> {
+  const view = visibleTrack(reader, await hydrateTracks(reader, [uri]), uri)
+  if (view === 'taken-down') {
+    throw new InvalidRequestError(`track taken down: ${uri}`, 'TrackTakenDown')
   }
-  return views
+  if (view === 'not-found')
+    throw new InvalidRequestError(`track not found: ${uri}`, 'TrackNotFound')
+  return view
+}
+
+function visibleTrack(
+  reader: Reader,
+  h: TrackHydration,
+  uri: string,
+): TrackView | 'not-found' | 'taken-down' {
+  const track = h.tracks.get(uri)
+  const artist = track && h.actors.get(track.did)
+  const hidden = track ? visibility(artist, h.labels, uri) : 'not-found'
+  if (hidden || !track || !artist) return hidden ?? 'not-found'
+  return presentTrack(track, artist, {
+    labels: [...(h.labels.get(uri) ?? []), ...(h.labels.get(track.did) ?? [])],
+    viewerLike: h.viewerLikes.get(uri),
+    viewerKnown: reader.viewer !== null,
+  })
 }

@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely/migration'
 import * as m0001 from './0001-index.js'
+import * as m0002 from './0002-labels.js'
 
 /** Every migration, in order. Add new ones here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
   '0001-index': m0001,
+  '0002-labels': m0002,
 }

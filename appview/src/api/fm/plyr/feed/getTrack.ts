@@ -1,12 +1,15 @@
-import { InvalidRequestError, type Server } from '@atproto/xrpc-server'
+import type { Server } from '@atproto/xrpc-server'
 import { fm } from '@plyr/lexicons'
 import type { AppContext } from '../../../../context.js'
-import { trackViews } from '../../../../pipeline/tracks.js'
+import { readerFor } from '../../../../pipeline/reader.js'
+import { trackView } from '../../../../pipeline/tracks.js'
 
 export default function (server: Server, ctx: AppContext) {
-  server.add(fm.plyr.feed.getTrack.main, async ({ params }) => {
-    const [track] = await trackViews(ctx.db, [params.uri])
-    if (!track) throw new InvalidRequestError(`track not found: ${params.uri}`, 'TrackNotFound')
-    return { encoding: 'application/json', body: { track } }
+  server.add(fm.plyr.feed.getTrack.main, {
+    auth: ctx.auth.optional,
+    handler: async ({ params, auth }) => ({
+      encoding: 'application/json',
+      body: { track: await trackView(readerFor(ctx, auth), params.uri) },
+    }),
   })
 }

@@ -4,6 +4,8 @@
 
 import { l } from '@atproto/lex'
 import * as ActorDefs from '../actor/defs.defs.js'
+import * as LabelDefs from '../../../com/atproto/label/defs.defs.js'
+import * as PlyrTrack from '../track.defs.js'
 
 const $nsid = 'fm.plyr.feed.defs'
 
@@ -26,6 +28,11 @@ type TrackView = {
   album?: string
 
   /**
+   * Featured artists, as the record names them.
+   */
+  features?: PlyrTrack.FeaturedArtist[]
+
+  /**
    * Duration in seconds.
    */
   duration?: number
@@ -37,6 +44,16 @@ type TrackView = {
   tags?: string[]
   likeCount: number
   commentCount: number
+
+  /**
+   * Labels in force on the track or its artist, from the labelers this AppView accepts.
+   */
+  labels?: LabelDefs.Label[]
+
+  /**
+   * The caller's relation to the track; present when the caller is known.
+   */
+  viewer?: ViewerState
 }
 
 export type { TrackView }
@@ -54,6 +71,13 @@ const trackView = /*#__PURE__*/ l.typedObject<TrackView>(
     record: /*#__PURE__*/ l.lexMap(),
     title: /*#__PURE__*/ l.string(),
     album: /*#__PURE__*/ l.optional(/*#__PURE__*/ l.string()),
+    features: /*#__PURE__*/ l.optional(
+      /*#__PURE__*/ l.array(
+        /*#__PURE__*/ l.ref<PlyrTrack.FeaturedArtist>(
+          (() => PlyrTrack.featuredArtist) as any,
+        ),
+      ),
+    ),
     duration: /*#__PURE__*/ l.optional(/*#__PURE__*/ l.integer({ minimum: 0 })),
     description: /*#__PURE__*/ l.optional(/*#__PURE__*/ l.string()),
     audioUrl: /*#__PURE__*/ l.optional(
@@ -71,10 +95,43 @@ const trackView = /*#__PURE__*/ l.typedObject<TrackView>(
     ),
     likeCount: /*#__PURE__*/ l.integer({ minimum: 0 }),
     commentCount: /*#__PURE__*/ l.integer({ minimum: 0 }),
+    labels: /*#__PURE__*/ l.optional(
+      /*#__PURE__*/ l.array(
+        /*#__PURE__*/ l.ref<LabelDefs.Label>((() => LabelDefs.label) as any),
+      ),
+    ),
+    viewer: /*#__PURE__*/ l.optional(
+      /*#__PURE__*/ l.ref<ViewerState>((() => viewerState) as any),
+    ),
   }),
 )
 
 export { trackView }
+
+/** The viewer's relation to a track. */
+type ViewerState = {
+  $type?: 'fm.plyr.feed.defs#viewerState'
+
+  /**
+   * The viewer's like record, if they like the track.
+   */
+  like?: l.AtUriString
+}
+
+export type { ViewerState }
+
+/** The viewer's relation to a track. */
+const viewerState = /*#__PURE__*/ l.typedObject<ViewerState>(
+  $nsid,
+  'viewerState',
+  /*#__PURE__*/ l.object({
+    like: /*#__PURE__*/ l.optional(
+      /*#__PURE__*/ l.string({ format: 'at-uri' }),
+    ),
+  }),
+)
+
+export { viewerState }
 
 /** A timed comment on a track. */
 type CommentView = {

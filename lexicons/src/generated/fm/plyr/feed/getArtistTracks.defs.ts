@@ -38,7 +38,10 @@ export type $OutputBody<B = l.BinaryData> = l.InferPayloadBody<
 >
 
 /** An artist's tracks, newest first. */
-const main = /*#__PURE__*/ l.query($nsid, $params, $output, ['ActorNotFound'])
+const main = /*#__PURE__*/ l.query($nsid, $params, $output, [
+  'ActorNotFound',
+  'ActorTakenDown',
+])
 
 export { main }
 

@@ -40,7 +40,10 @@ export type $OutputBody<B = l.BinaryData> = l.InferPayloadBody<
 >
 
 /** A track's timed comments, in playback order. */
-const main = /*#__PURE__*/ l.query($nsid, $params, $output, ['TrackNotFound'])
+const main = /*#__PURE__*/ l.query($nsid, $params, $output, [
+  'TrackNotFound',
+  'TrackTakenDown',
+])
 
 export { main }
 

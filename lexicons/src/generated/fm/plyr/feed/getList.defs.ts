@@ -33,7 +33,10 @@ export type $OutputBody<B = l.BinaryData> = l.InferPayloadBody<
 >
 
 /** An album or playlist with its tracks in the record's order; tracks that are gone or hidden are left out. */
-const main = /*#__PURE__*/ l.query($nsid, $params, $output, ['ListNotFound'])
+const main = /*#__PURE__*/ l.query($nsid, $params, $output, [
+  'ListNotFound',
+  'ListTakenDown',
+])
 
 export { main }
 

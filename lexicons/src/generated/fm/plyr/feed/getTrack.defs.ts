@@ -30,7 +30,10 @@ export type $OutputBody<B = l.BinaryData> = l.InferPayloadBody<
 >
 
 /** One track by its AT-URI. */
-const main = /*#__PURE__*/ l.query($nsid, $params, $output, ['TrackNotFound'])
+const main = /*#__PURE__*/ l.query($nsid, $params, $output, [
+  'TrackNotFound',
+  'TrackTakenDown',
+])
 
 export { main }
 

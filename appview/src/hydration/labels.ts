@@ -1,0 +1,27 @@
+import type { Kysely } from 'kysely'
+import type { IndexSchema, LabelRow } from '@plyr/db'
+
+/**
+ * The labels in force on these subjects (record uris or account DIDs), from the accepted
+ * labelers only: not negated, not expired. One query.
+ */
+export async function hydrateLabels(
+  db: Kysely<IndexSchema>,
+  labelers: string[],
+  subjects: Iterable<string>,
+): Promise<Map<string, LabelRow[]>> {
+  const unique = [...new Set(subjects)]
+  const labels = new Map<string, LabelRow[]>()
+  if (unique.length === 0 || labelers.length === 0) return labels
+  const rows = await db
+    .selectFrom('label')
+    .selectAll()
+    .where('uri', 'in', unique)
+    .where('src', 'in', labelers)
+    .where('neg', '=', false)
+    .where((eb) => eb.or([eb('exp', 'is', null), eb('exp', '>', new Date())]))
+    .orderBy('cts')
+    .execute()
+  for (const row of rows) labels.set(row.uri, [...(labels.get(row.uri) ?? []), row])
+  return labels
+}

@@ -1,0 +1,19 @@
+import type { Kysely } from 'kysely'
+import type { IndexSchema } from '@plyr/db'
+import type { ViewerAuth } from '../auth/service-auth.js'
+import type { AppContext } from '../context.js'
+
+/** What every read needs besides its params: the db, whose labels apply, and who asks. */
+export type Reader = {
+  db: Kysely<IndexSchema>
+  labelers: string[]
+  viewer: string | null
+}
+
+export function readerFor(ctx: AppContext, auth?: ViewerAuth): Reader {
+  return {
+    db: ctx.db,
+    labelers: ctx.cfg.acceptedLabelers,
+    viewer: auth?.credentials.viewer ?? null,
+  }
+}

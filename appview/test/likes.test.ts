@@ -7,10 +7,13 @@ import { type IndexedAppView, startIndexedAppView } from './indexed-appview.js'
 const aurora = 'did:plc:aurora00000000000000000'
 const basil = 'did:plc:basil000000000000000000'
 const hidden = 'did:plc:hidden00000000000000000'
+const cleo = 'did:plc:cleo0000000000000000000'
+const labeler = 'did:plc:labeler0000000000000000'
 const handles: Record<string, string> = {
   [aurora]: 'aurora.test',
   [basil]: 'basil.test',
   [hidden]: 'hidden.test',
+  [cleo]: 'cleo.test',
 }
 const T = 'fm.plyr.track'
 const L = 'fm.plyr.like'
@@ -30,6 +33,7 @@ const basilLikes: [string, string, number][] = [
   ['l7', uri(aurora, 5), 5], // deleted below
   ['l8', uri(aurora, 6), 6],
   ['l9', uri(aurora, 1), 7], // liked again: listed once, at its newest like
+  ['la', uri(aurora, 7), 8], // taken down by a label
 ]
 
 describe(`getActorLikes on ${testDatabaseKind()}`, () => {
@@ -37,7 +41,7 @@ describe(`getActorLikes on ${testDatabaseKind()}`, () => {
   beforeAll(async () => {
     app = await startIndexedAppView(
       [
-        ...Array.from({ length: 7 }, (_, n) =>
+        ...Array.from({ length: 8 }, (_, n) =>
           put('create', aurora, T, `t${n}`, n + 1, trackRecord(`Aurora ${n}`)),
         ),
         put('create', hidden, T, 't0', 1, trackRecord('Hidden 0')),
@@ -52,12 +56,25 @@ describe(`getActorLikes on ${testDatabaseKind()}`, () => {
           ),
         ),
         put('create', hidden, L, 'l0', 2, subjectRecord(uri(aurora, 0))),
+        put('create', cleo, L, 'l0', 2, subjectRecord(uri(aurora, 0))),
         put('create', aurora, L, 'l0', 30, subjectRecord(uri(aurora, 6))),
         del(aurora, T, 't5', 31),
         { kind: 'account', did: hidden, active: false, status: 'takendown' },
       ],
       async (did) => ({ handle: handles[did] ?? null, displayName: null }),
+      { ACCEPTED_LABELERS: labeler },
     )
+    await app.database.db
+      .insertInto('label')
+      .values(
+        [uri(aurora, 7), cleo].map((subject) => ({
+          src: labeler,
+          uri: subject,
+          val: '!takedown',
+          cts: when(30),
+        })),
+      )
+      .execute()
   })
   afterAll(async () => {
     await app?.destroy()
@@ -139,7 +156,7 @@ describe(`getActorLikes on ${testDatabaseKind()}`, () => {
     }
   })
 
-  it('answers ActorNotFound for an unknown or hidden actor', async () => {
+  it('answers ActorNotFound for an unknown or inactive actor, ActorTakenDown for a labelled one', async () => {
     for (const actor of ['nobody.test', 'did:plc:nobody0000000000000000', hidden, 'hidden.test']) {
       const res = await get(`/xrpc/fm.plyr.feed.getActorLikes?actor=${actor}`)
       expect({ actor, ...res }).toMatchObject({

@@ -4,48 +4,57 @@ import { fm } from '@plyr/lexicons'
 import type { AppContext } from '../../../../context.js'
 import { resolveActor } from '../../../../pipeline/actor.js'
 import { decodeKeyset, nextCursor, pastKeyset } from '../../../../pipeline/cursor.js'
+import { readerFor } from '../../../../pipeline/reader.js'
 import { trackViews } from '../../../../pipeline/tracks.js'
+import { notLabelledHidden } from '../../../../rules/visibility.js'
 
 export default function (server: Server, ctx: AppContext) {
-  server.add(fm.plyr.feed.getActorLikes.main, async ({ params }) => {
-    const limit = params.limit ?? 50
-    const after = decodeKeyset(params.cursor)
-    const liker = await resolveActor(ctx.db, params.actor)
-    // skeleton: the actor's likes over (did, created_at desc, uri desc), keeping only tracks
-    // that exist and whose artist is active (a page is full whenever more likes follow), and
-    // of a track liked more than once only the newest like (each track appears once)
-    let query = ctx.db
-      .selectFrom('like')
-      .innerJoin('track', 'track.uri', 'like.subject_uri')
-      .innerJoin('actor', 'actor.did', 'track.did')
-      .select(['like.uri', 'like.created_at', 'like.subject_uri'])
-      .where('like.did', '=', liker.did)
-      .where('actor.status', '=', 'active')
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('like as newer')
-              .select(sql.lit(1).as('one'))
-              .whereRef('newer.subject_uri', '=', 'like.subject_uri')
-              .whereRef('newer.did', '=', 'like.did')
-              .where(
-                sql<boolean>`(${sql.ref('newer.created_at')}, ${sql.ref('newer.uri')}) > (${sql.ref('like.created_at')}, ${sql.ref('like.uri')})`,
-              ),
+  server.add(fm.plyr.feed.getActorLikes.main, {
+    auth: ctx.auth.optional,
+    handler: async ({ params, auth }) => {
+      const reader = readerFor(ctx, auth)
+      const limit = params.limit ?? 50
+      const after = decodeKeyset(params.cursor)
+      const liker = await resolveActor(reader, params.actor)
+      // skeleton: the actor's likes over (did, created_at desc, uri desc), keeping only
+      // visible tracks (a page is full whenever more likes follow) and, of a track liked
+      // more than once, only the newest like (each track appears once)
+      let query = reader.db
+        .selectFrom('like')
+        .innerJoin('track', 'track.uri', 'like.subject_uri')
+        .innerJoin('actor', 'actor.did', 'track.did')
+        .select(['like.uri', 'like.created_at', 'like.subject_uri'])
+        .where('like.did', '=', liker.did)
+        .where('actor.status', '=', 'active')
+        .where(notLabelledHidden(reader.labelers, 'track.uri', 'track.did'))
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('like as newer')
+                .select(sql.lit(1).as('one'))
+                .whereRef('newer.subject_uri', '=', 'like.subject_uri')
+                .whereRef('newer.did', '=', 'like.did')
+                .where(
+                  sql<boolean>`(${sql.ref('newer.created_at')}, ${sql.ref('newer.uri')}) > (${sql.ref('like.created_at')}, ${sql.ref('like.uri')})`,
+                ),
+            ),
           ),
-        ),
-      )
-      .orderBy('like.created_at', 'desc')
-      .orderBy('like.uri', 'desc')
-      .limit(limit)
-    if (after) query = query.where(pastKeyset('like.created_at', 'like.uri', after, 'desc'))
-    const skeleton = await query.execute()
-    const tracks = await trackViews(
-      ctx.db,
-      skeleton.map((s) => s.subject_uri),
-    )
-    return {
-      encoding: 'application/json',
-      body: { tracks, ...nextCursor(skeleton, limit, (s) => [s.created_at, s.uri]) },
-    }
+        )
+        .orderBy('like.created_at', 'desc')
+        .orderBy('like.uri', 'desc')
+        .limit(limit)
+      if (after) query = query.where(pastKeyset('like.created_at', 'like.uri', after, 'desc'))
+      const skeleton = await query.execute()
+      return {
+        encoding: 'application/json',
+        body: {
+          tracks: await trackViews(
+            reader,
+            skeleton.map((s) => s.subject_uri),
+          ),
+          ...nextCursor(skeleton, limit, (s) => [s.created_at, s.uri]),
+        },
+      }
+    },
   })
 }

@@ -38,7 +38,10 @@ export type $OutputBody<B = l.BinaryData> = l.InferPayloadBody<
 >
 
 /** The tracks an actor liked, newest like first. */
-const main = /*#__PURE__*/ l.query($nsid, $params, $output, ['ActorNotFound'])
+const main = /*#__PURE__*/ l.query($nsid, $params, $output, [
+  'ActorNotFound',
+  'ActorTakenDown',
+])
 
 export { main }
 

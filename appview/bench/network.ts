@@ -1,7 +1,8 @@
 // A generated plyr network written straight into the index tables with set-based SQL
 // (insert ... select from generate_series): artists, listeners, tracks with tags, likes,
 // comments, albums and playlists, shaped as the indexer writes them (a `record` row for
-// every record, counts recomputed from the rows, sort_at, some accounts not active).
+// every record, counts recomputed from the rows, sort_at, some accounts not active), and
+// moderation labels (takedowns of tracks and accounts, informational labels).
 // The AppView benchmark loads it at full scale; the read-path tests at a small one.
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { IndexSchema } from '@plyr/db'
@@ -26,6 +27,9 @@ export const benchScale: NetworkScale = {
   lists: 20_000,
 }
 
+/** The labeler whose labels the benchmark's AppView applies (ACCEPTED_LABELERS). */
+export const BENCH_LABELER = 'did:plc:benchlabeler00000000000000'
+
 /** Of every actor, the share whose account is not active (their records stay indexed). */
 const HIDDEN_SHARE = 0.02
 const START = '2025-01-01T00:00:00Z'
@@ -40,13 +44,16 @@ const WORDS =
     ' ',
   )
 const TAGS = 'ambient techno house folk jazz drone lofi indie experimental pop'.split(' ')
-/** Track descriptions and comment texts, 20 to 120 words: real payloads, not stubs. */
-const TEXTS = Array.from({ length: 64 }, (_, i) =>
-  Array.from(
-    { length: 20 + ((i * 37) % 100) },
-    (_, k) => WORDS[(i * 7 + k * k * 13) % WORDS.length],
-  ).join(' '),
-)
+/** 64 texts of `min` to `max` words, for descriptions, bios and comments. */
+const texts = (min: number, max: number) =>
+  Array.from({ length: 64 }, (_, i) =>
+    Array.from(
+      { length: min + ((i * 37) % (max - min + 1)) },
+      (_, k) => WORDS[(i * 7 + k * k * 13) % WORDS.length],
+    ).join(' '),
+  )
+const DESCRIPTIONS = texts(5, 80)
+const COMMENTS = texts(2, 30)
 
 /** A uniform draw in [0, 1), a pure function of `n` and `salt`: the same network every run. */
 const draw = (n: RawBuilder<unknown>, salt: number) =>
@@ -158,7 +165,7 @@ async function insertNetwork(
   await step(
     'artist profiles',
     sql`insert into artist_profile (did, bio, avatar_url, avatar_url_trusted, created_at, indexed_at)
-      select ${did(n)}, ${oneOf(TEXTS, n, 5)}, null, false, ${START}::timestamptz, ${START}::timestamptz
+      select ${did(n)}, ${oneOf(DESCRIPTIONS, n, 5)}, null, false, ${START}::timestamptz, ${START}::timestamptz
       from generate_series(0::bigint, ${sql.lit(scale.artists - 1)}) n`,
   )
 
@@ -176,7 +183,7 @@ async function insertNetwork(
     'comments',
     sql`insert into comment (uri, did, subject_uri, subject_cid, text, timestamp_ms, created_at, indexed_at)
       select ${atUri(did(sql.ref('author')), 'comment', rkey('3kc', n))}, ${did(sql.ref('author'))},
-        ${liked.uri}, ${sql.lit(CIDS[0])}, ${oneOf(TEXTS, n, 20)}, ${pick(n, 21, 300_000)},
+        ${liked.uri}, ${sql.lit(CIDS[0])}, ${oneOf(COMMENTS, n, 20)}, ${pick(n, 21, 300_000)},
         at, at + interval '2 seconds'
       from generate_series(0::bigint, ${sql.lit(scale.comments - 1)}) n,
         lateral (select ${pick(n, 22, actors)} as author, ${popularTrack(n, 23, scale)} as t) p,
@@ -192,7 +199,9 @@ async function insertNetwork(
         like_count, comment_count, created_at, indexed_at, sort_at)
       select uri, did, ${oneOf(CIDS, n, 30)}, ${words(n, 31, 3)}, 'Actor ' || artist,
         case when ${draw(n, 34)} < 0.5 then ${words(n, 35, 2)} end, 60 + ${pick(n, 37, 400)},
-        ${oneOf(TEXTS, n, 38)}, ${oneOf(['mp3', 'flac', 'wav'], n, 39)},
+        -- liner notes on some tracks
+        case when ${draw(n, 36)} < 0.4 then ${oneOf(DESCRIPTIONS, n, 38)} end,
+        ${oneOf(['mp3', 'flac', 'wav'], n, 39)},
         'https://cdn.plyr.fm/audio/' || split_part(uri, '/', 5) || '.mp3', true,
         'https://cdn.plyr.fm/images/' || split_part(uri, '/', 5) || '.jpg', true, null,
         coalesce(l.count, 0), coalesce(c.count, 0), created_at, indexed_at,
@@ -202,7 +211,7 @@ async function insertNetwork(
           ${track.createdAt} as created_at,
           -- indexed within minutes, and now and then a createdAt from the future
           ${track.createdAt} + make_interval(secs => case when ${draw(n, 40)} < 0.005
-            then 86400 * 30 else 600 * ${draw(n, 41)} end) as indexed_at
+            then -86400 * 30 else 600 * ${draw(n, 41)} end) as indexed_at
         from generate_series(0::bigint, ${sql.lit(scale.tracks - 1)}) n
       ) t
       left join (select subject_uri, count(distinct did)::int as count from "like" group by 1) l
@@ -240,6 +249,19 @@ async function insertNetwork(
         lateral generate_series(0, 2 + ${pick(sql.ref('list_n'), 70, 16)}) position`,
   )
 
+  await step(
+    'labels',
+    sql`insert into label (src, uri, val, cts)
+      select ${BENCH_LABELER}, ${track.uri}, case when ${draw(n, 80)} < 0.003 then '!takedown'
+          when ${draw(n, 80)} < 0.006 then 'copyright-violation' else 'explicit' end,
+        ${START}::timestamptz
+      from generate_series(0::bigint, ${sql.lit(scale.tracks - 1)}) n
+      where ${draw(n, 80)} < 0.02
+      union all
+      select ${BENCH_LABELER}, ${did(n)}, '!takedown', ${START}::timestamptz
+      from generate_series(0::bigint, ${sql.lit(actors - 1)}) n
+      where ${draw(n, 81)} < 0.003`,
+  )
   // every record as the indexer keeps it: the JSON the row was built from (`from` names
   // the table as r; its joins are set-based, as the tables have no indexes yet)
   const record = (collection: string, from: RawBuilder<unknown>, json: RawBuilder<unknown>) =>
@@ -291,23 +313,30 @@ async function insertNetwork(
   )
 }
 
-/** Parameters for requests that find something: active artists' tracks, artists, likers. */
+/** Parameters for requests that find something: visible tracks, artists and likers. */
 export async function sampleRequests(db: Kysely<IndexSchema>, size: number) {
   const column = async (query: RawBuilder<{ value: string }>) =>
     (await query.execute(db)).rows.map((r) => r.value)
+  const visible = (...subjects: RawBuilder<unknown>[]) =>
+    sql`not exists (select 1 from label where label.uri in (${sql.join(subjects)})
+      and label.val in ('!takedown', 'copyright-violation'))`
+  const actor = sql.ref('a.did')
   return {
     trackUris: await column(
       sql`select t.uri as value from track t join actor a on a.did = t.did
-        where a.status = 'active' order by random() limit ${size}`,
+        where a.status = 'active' and ${visible(sql.ref('t.uri'), actor)}
+        order by random() limit ${size}`,
     ),
     artists: await column(
       sql`select a.did as value from actor a
-        where a.status = 'active' and exists (select 1 from track t where t.did = a.did)
+        where a.status = 'active' and ${visible(actor)}
+          and exists (select 1 from track t where t.did = a.did)
         order by random() limit ${size}`,
     ),
     likers: await column(
       sql`select a.did as value from actor a
-        where a.status = 'active' and exists (select 1 from "like" l where l.did = a.did)
+        where a.status = 'active' and ${visible(actor)}
+          and exists (select 1 from "like" l where l.did = a.did)
         order by random() limit ${size}`,
     ),
   }

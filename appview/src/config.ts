@@ -15,6 +15,8 @@ export type AppViewConfig = {
   did?: string
   /** Labelers whose labels the AppView applies (ACCEPTED_LABELERS). */
   acceptedLabelers: string[]
+  /** How long a page of the public feed is served to anonymous readers before it is rebuilt. */
+  feedCacheMs: number
   database: DatabaseConfig
   /** Run the indexer in this process (`npm start`). */
   runIndexer: boolean
@@ -40,6 +42,12 @@ export function appViewConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AppV
       throw new ConfigError(`ACCEPTED_LABELERS must list DIDs, got "${labeler}"`)
     }
   }
+  const feedCacheMs = Number(env.FEED_CACHE_MS || 1000)
+  if (!Number.isInteger(feedCacheMs) || feedCacheMs < 0) {
+    throw new ConfigError(
+      `FEED_CACHE_MS must be a whole number of milliseconds, got "${env.FEED_CACHE_MS}"`,
+    )
+  }
   return {
     port,
     publicUrl: env.PUBLIC_URL
@@ -47,6 +55,7 @@ export function appViewConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AppV
       : undefined,
     did,
     acceptedLabelers,
+    feedCacheMs,
     database: databaseConfigFromEnv(env),
     runIndexer: bool(env, 'RUN_INDEXER', true),
     indexer: indexerConfigFromEnv(env),

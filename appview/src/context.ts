@@ -4,6 +4,7 @@ import type { IndexSchema } from '@plyr/db'
 import { createIdentity, type Indexer } from '@plyr/indexer'
 import { ServiceAuth } from './auth/service-auth.js'
 import type { AppViewConfig } from './config.js'
+import { PageCache } from './pipeline/page-cache.js'
 
 /** The AppView's own identity: its DID and where it is reached. */
 export type ServiceIdentity = { did: string; url: string }
@@ -15,6 +16,8 @@ export type AppContext = {
   logger: Logger
   service: ServiceIdentity
   auth: ServiceAuth
+  /** The public feed's pages for anonymous readers, rebuilt every FEED_CACHE_MS. */
+  feedCache: PageCache
   /** The indexer, when it runs in this process: its health and metrics are served here. */
   indexer?: Pick<Indexer, 'health' | 'metrics'>
 }
@@ -29,7 +32,12 @@ export function createAppContext(deps: AppDeps, port: number): AppContext {
     allowPrivateNetwork: deps.cfg.indexer.allowPrivateNetwork,
     timeoutMs: deps.cfg.indexer.identityTimeoutMs,
   })
-  return { ...deps, service, auth: new ServiceAuth(service.did, resolver) }
+  return {
+    ...deps,
+    service,
+    auth: new ServiceAuth(service.did, resolver),
+    feedCache: new PageCache(deps.cfg.feedCacheMs),
+  }
 }
 
 /** PUBLIC_URL (or localhost and the port) and APPVIEW_DID (or the did:web of that URL). */

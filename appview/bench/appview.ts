@@ -1,0 +1,169 @@
+// npm run bench:appview: fills a dedicated Postgres database (plyr_bench_appview, dropped
+// and recreated) with a generated network, starts the AppView as production does (its own
+// process, RUN_INDEXER=false), drives the feed methods and, as the baseline, a static JSON
+// route with a closed-loop load generator at 64 connections, and prints one JSON line.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { sql } from 'kysely'
+import { Database } from '@plyr/db'
+import type { LoadPlan, LoadResult } from './load.js'
+import { BENCH_LABELER, benchScale, generateNetwork, sampleRequests } from './network.js'
+
+const root = join(import.meta.dirname, '../..')
+const DATABASE = 'plyr_bench_appview'
+const CONNECTIONS = 64
+const WARMUP_SECONDS = 3
+const seconds = Number(process.env.BENCH_SECONDS || 10)
+if (!Number.isFinite(seconds) || seconds <= 0) throw new Error('BENCH_SECONDS must be positive')
+const adminUrl = process.env.PLYR_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const log = (line: string) => process.stderr.write(`bench:appview: ${line}\n`)
+
+function databaseUrl(name: string): string {
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+async function recreateDatabase(): Promise<void> {
+  const admin = await Database.open({ databaseUrl: adminUrl, poolSize: 1 })
+  try {
+    await sql`drop database if exists ${sql.id(DATABASE)} with (force)`.execute(admin.db)
+    await sql`create database ${sql.id(DATABASE)}`.execute(admin.db)
+  } finally {
+    await admin.destroy()
+  }
+}
+
+/** Loads the network and picks request parameters that find something. */
+async function loadNetwork() {
+  await recreateDatabase()
+  const database = await Database.open({ databaseUrl: databaseUrl(DATABASE), poolSize: 2 })
+  try {
+    await database.migrate()
+    const started = performance.now()
+    let stepStarted = started
+    await generateNetwork(database.db, benchScale, (step) => {
+      const now = performance.now()
+      log(`generating: ${step} (previous step ${((now - stepStarted) / 1000).toFixed(1)} s)`)
+      stepStarted = now
+    })
+    log(`network loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+    const { rows } = await sql<{ table: string; rows: number }>`
+      select relname as table, n_live_tup::int as rows from pg_stat_user_tables
+      where relname not like 'kysely%' order by relname`.execute(database.db)
+    log(`rows: ${rows.map((r) => `${r.table} ${r.rows}`).join(', ')}`)
+    return await sampleRequests(database.db, 1000)
+  } finally {
+    await database.destroy()
+  }
+}
+
+/** `npm start`'s entry point with production settings; resolves with the port it got. */
+async function startAppView(): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'appview/src/bin/start.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl(DATABASE),
+      RUN_INDEXER: 'false',
+      PORT: '0',
+      ACCEPTED_LABELERS: BENCH_LABELER,
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const port = await new Promise<number>((resolve, reject) => {
+    proc.once('exit', (code) => reject(new Error(`the AppView exited with ${code}`)))
+    createInterface({ input: proc.stdout! }).on('line', (line) => {
+      process.stderr.write(`appview: ${line}\n`)
+      try {
+        const entry = JSON.parse(line) as { msg?: string; port?: number }
+        if (entry.msg === 'plyr is up' && entry.port) resolve(entry.port)
+      } catch {
+        // not a log line: passed on above
+      }
+    })
+  })
+  return { proc, url: `http://127.0.0.1:${port}` }
+}
+
+async function runLoad(plan: LoadPlan): Promise<Map<string, LoadResult>> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'load.ts')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
+  proc.stdin.end(JSON.stringify(plan))
+  const results = new Map<string, LoadResult>()
+  createInterface({ input: proc.stdout }).on('line', (line) => {
+    const result = JSON.parse(line) as LoadResult
+    results.set(result.name, result)
+  })
+  const [code] = (await once(proc, 'exit')) as [number | null]
+  if (code !== 0) throw new Error(`the load generator exited with ${code}`)
+  return results
+}
+
+const samples = await loadNetwork()
+const xrpc = (method: string, params: Record<string, string>[]) =>
+  params.map((p) => `/xrpc/fm.plyr.feed.${method}?${new URLSearchParams(p)}`)
+const targets = [
+  { name: 'baseline', paths: ['/.well-known/did.json'] },
+  { name: 'getLatestTracks', paths: xrpc('getLatestTracks', [{ limit: '50' }]) },
+  {
+    name: 'getTrack',
+    paths: xrpc(
+      'getTrack',
+      samples.trackUris.map((uri) => ({ uri })),
+    ),
+  },
+  {
+    name: 'getArtistTracks',
+    paths: xrpc(
+      'getArtistTracks',
+      samples.artists.map((actor) => ({ actor })),
+    ),
+  },
+  {
+    name: 'getActorLikes',
+    paths: xrpc(
+      'getActorLikes',
+      samples.likers.map((actor) => ({ actor })),
+    ),
+  },
+]
+const appview = await startAppView()
+let results: Map<string, LoadResult>
+try {
+  log(`AppView at ${appview.url}; driving ${targets.map((t) => t.name).join(', ')}`)
+  results = await runLoad({
+    url: appview.url,
+    connections: CONNECTIONS,
+    warmupSeconds: WARMUP_SECONDS,
+    seconds,
+    targets,
+  })
+} finally {
+  appview.proc.kill('SIGTERM')
+  if (appview.proc.exitCode === null) await once(appview.proc, 'exit')
+}
+
+const summary = (name: string) => {
+  const r = results.get(name)!
+  return { rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, errors: r.errors }
+}
+const baseline = results.get('baseline')!
+const feed = results.get('getLatestTracks')!
+console.log(
+  JSON.stringify({
+    baseline_rps: baseline.rps,
+    ...Object.fromEntries(targets.slice(1).map((t) => [t.name, summary(t.name)])),
+    feed_ratio: Number((feed.rps / baseline.rps).toFixed(3)),
+  }),
+)
+const failed = [...results.values()].filter((r) => r.errors > 0)
+if (failed.length > 0) {
+  log(`requests failed: ${failed.map((r) => `${r.name} ${r.errors}`).join(', ')}`)
+  process.exitCode = 1
+}

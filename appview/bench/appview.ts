@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline'
 import { sql } from 'kysely'
 import { Database } from '@plyr/db'
 import type { LoadPlan, LoadResult } from './load.js'
-import { BENCH_LABELER, benchScale, generateNetwork, sampleRequests } from './network.js'
+import { BENCH_LABELER, generateNetwork, networkScale, sampleRequests } from './network.js'
 
 const root = join(import.meta.dirname, '../..')
 const DATABASE = 'plyr_bench_appview'
@@ -44,7 +44,7 @@ async function loadNetwork() {
     await database.migrate()
     const started = performance.now()
     let stepStarted = started
-    await generateNetwork(database.db, benchScale, (step) => {
+    await generateNetwork(database.db, networkScale(), (step) => {
       const now = performance.now()
       log(`generating: ${step} (previous step ${((now - stepStarted) / 1000).toFixed(1)} s)`)
       stepStarted = now

@@ -18,13 +18,19 @@ export type NetworkScale = {
   lists: number
 }
 
-export const benchScale: NetworkScale = {
-  artists: 10_000,
-  listeners: 20_000,
-  tracks: 100_000,
-  likes: 1_000_000,
-  comments: 200_000,
-  lists: 20_000,
+/** The benchmark's network, or a fraction of it of the same shape. */
+export function networkScale(fraction = 1): NetworkScale {
+  const full = {
+    artists: 10_000,
+    listeners: 20_000,
+    tracks: 100_000,
+    likes: 1_000_000,
+    comments: 200_000,
+    lists: 20_000,
+  }
+  return Object.fromEntries(
+    Object.entries(full).map(([k, n]) => [k, Math.round(n * fraction)]),
+  ) as NetworkScale
 }
 
 /** The labeler whose labels the benchmark's AppView applies (ACCEPTED_LABELERS). */

@@ -184,17 +184,10 @@ describe("service JWTs at the AppView's HTTP interface", () => {
       { ...net.serviceEnv(), PLC_URL: 'http://127.0.0.1:1', RUN_INDEXER: 'false' },
       cut.path,
     )
-    const jwt = await createServiceJwt({
-      iss: viewer.did,
-      aud: isolated.server.ctx!.service.did,
-      lxm: GET_TRACK,
-      keypair: viewer.signingKey,
-    })
-    const res = await fetch(
-      `${isolated.url}/xrpc/${GET_TRACK}?uri=${encodeURIComponent(trackUri)}`,
-      { headers: { authorization: `Bearer ${jwt}` } },
+    const answer = await getTrack(
+      await bearer({ aud: isolated.server.ctx!.service.did }),
+      isolated.url,
     )
-    expect(res.status).toBe(502)
-    expect(await res.json()).toMatchObject({ error: 'UpstreamFailure' })
+    expect(refused(answer)).toEqual({ status: 502, error: 'UpstreamFailure' })
   })
 })

@@ -15,6 +15,22 @@ export type IndexedAppView = {
   destroy(): Promise<void>
 }
 
+/** A fresh test database holding `events`, indexed by the real processor (fm.plyr namespace). */
+export async function openIndexedDatabase(
+  events: IndexEvent[],
+  lookupActor: ActorLookup,
+): Promise<TestDatabase> {
+  const database = await openTestDatabase()
+  const processor = new Processor({
+    db: database.db,
+    plugins: createPlugins(new PlyrNamespace(), { trustedMediaOrigins: new Set() }),
+    lookupActor,
+    logger: pino({ level: 'silent' }),
+  })
+  await processor.apply(events)
+  return database
+}
+
 /**
  * An AppView on a fresh test database holding `events`, indexed by the real processor
  * (fm.plyr namespace); identities come from `lookupActor`; `env` adds AppView settings.
@@ -25,14 +41,7 @@ export async function startIndexedAppView(
   env: Record<string, string> = {},
 ): Promise<IndexedAppView> {
   const logger = pino({ level: 'silent' })
-  const database = await openTestDatabase()
-  const processor = new Processor({
-    db: database.db,
-    plugins: createPlugins(new PlyrNamespace(), { trustedMediaOrigins: new Set() }),
-    lookupActor,
-    logger,
-  })
-  await processor.apply(events)
+  const database = await openIndexedDatabase(events, lookupActor)
   const server = new AppViewServer({
     cfg: appViewConfigFromEnv({ PORT: '0', ...env }),
     db: database.db,

@@ -1,5 +1,5 @@
 import { safeFetchWrap } from '@atproto-labs/fetch-node'
-import { IdResolver } from '@atproto/identity'
+import { type DidCache, IdResolver } from '@atproto/identity'
 import type { Logger } from 'pino'
 import { trace } from '@opentelemetry/api'
 import type { ActorIdentity } from './store/actors.js'
@@ -25,13 +25,13 @@ export type Identity = {
 /**
  * The resolver and the fetch for every identity-related call. The fetch refuses loopback
  * and private addresses (URLs in DID documents are untrusted) unless the config allows
- * them for a local network.
+ * them for a local network. Without `didCache` every lookup fetches the document.
  */
-export function createIdentity(cfg: IdentityConfig): Identity {
+export function createIdentity(cfg: IdentityConfig, didCache?: DidCache): Identity {
   const fetch = cfg.allowPrivateNetwork
     ? globalThis.fetch
     : (safeFetchWrap({ allowIpHost: false }) as typeof globalThis.fetch)
-  const resolver = new IdResolver({ plcUrl: cfg.plcUrl, timeout: cfg.timeoutMs, fetch })
+  const resolver = new IdResolver({ plcUrl: cfg.plcUrl, timeout: cfg.timeoutMs, fetch, didCache })
   const resolveHandle = async (handle: string): Promise<string | undefined> => {
     if (!cfg.handleResolverUrl) return resolver.handle.resolve(handle)
     const url = new URL('/xrpc/com.atproto.identity.resolveHandle', cfg.handleResolverUrl)

@@ -10,6 +10,8 @@ export type IndexedAppView = {
   database: TestDatabase
   url: string
   client: Client
+  /** How many SQL statements the AppView has run so far. */
+  statements(): number
   /** A raw GET, for status codes and error names. */
   get(path: string): Promise<{ status: number; body: Record<string, unknown> }>
   destroy(): Promise<void>
@@ -33,9 +35,17 @@ export async function startIndexedAppView(
     logger,
   })
   await processor.apply(events)
+  let statements = 0
   const server = new AppViewServer({
     cfg: appViewConfigFromEnv({ PORT: '0', ...env }),
-    db: database.db,
+    // counted as results come back: a subquery is transformed but not run on its own
+    db: database.db.withPlugin({
+      transformQuery: ({ node }) => node,
+      transformResult: async ({ result }) => {
+        statements++
+        return result
+      },
+    }),
     logger,
   })
   const url = `http://localhost:${await server.start(0)}`
@@ -43,6 +53,7 @@ export async function startIndexedAppView(
     database,
     url,
     client: new Client({ service: url }),
+    statements: () => statements,
     async get(path) {
       const res = await fetch(`${url}${path}`)
       return { status: res.status, body: (await res.json()) as Record<string, unknown> }

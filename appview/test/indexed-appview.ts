@@ -10,6 +10,8 @@ export type IndexedAppView = {
   database: TestDatabase
   url: string
   client: Client
+  /** How many SQL statements the AppView has run so far. */
+  statements(): number
   /** A raw GET, for status codes and error names. */
   get(path: string): Promise<{ status: number; body: Record<string, unknown> }>
   destroy(): Promise<void>
@@ -42,9 +44,17 @@ export async function startIndexedAppView(
 ): Promise<IndexedAppView> {
   const logger = pino({ level: 'silent' })
   const database = await openIndexedDatabase(events, lookupActor)
+  let statements = 0
   const server = new AppViewServer({
     cfg: appViewConfigFromEnv({ PORT: '0', ...env }),
-    db: database.db,
+    // counted as results come back: a subquery is transformed but not run on its own
+    db: database.db.withPlugin({
+      transformQuery: ({ node }) => node,
+      transformResult: async ({ result }) => {
+        statements++
+        return result
+      },
+    }),
     logger,
   })
   const url = `http://localhost:${await server.start(0)}`
@@ -52,6 +62,7 @@ export async function startIndexedAppView(
     database,
     url,
     client: new Client({ service: url }),
+    statements: () => statements,
     async get(path) {
       const res = await fetch(`${url}${path}`)
       return { status: res.status, body: (await res.json()) as Record<string, unknown> }

@@ -1,0 +1,18 @@
+import type { ActorRow, LikeTable } from '@plyr/db'
+import type { fm } from '@plyr/lexicons'
+import type { Selectable } from 'kysely'
+import { presentProfileBasic } from './actor.js'
+
+type LikeView = fm.plyr.feed.defs.LikeView
+
+export function presentLike(
+  like: Pick<Selectable<LikeTable>, 'uri' | 'created_at' | 'indexed_at'>,
+  actor: ActorRow,
+): LikeView {
+  return {
+    uri: like.uri as LikeView['uri'],
+    actor: presentProfileBasic(actor),
+    createdAt: like.created_at.toISOString() as LikeView['createdAt'],
+    indexedAt: like.indexed_at.toISOString() as LikeView['indexedAt'],
+  }
+}

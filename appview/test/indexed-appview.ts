@@ -17,7 +17,8 @@ export type IndexedAppView = {
 
 /**
  * An AppView on a fresh test database holding `events`, indexed by the real processor
- * (fm.plyr namespace); identities come from `lookupActor`; `env` adds AppView settings.
+ * (fm.plyr namespace); identities come from `lookupActor`; `env` adds settings, the
+ * indexer's (TRUSTED_MEDIA_ORIGINS) included.
  */
 export async function startIndexedAppView(
   events: IndexEvent[],
@@ -25,16 +26,19 @@ export async function startIndexedAppView(
   env: Record<string, string> = {},
 ): Promise<IndexedAppView> {
   const logger = pino({ level: 'silent' })
+  const cfg = appViewConfigFromEnv({ PORT: '0', ...env })
   const database = await openTestDatabase()
   const processor = new Processor({
     db: database.db,
-    plugins: createPlugins(new PlyrNamespace(), { trustedMediaOrigins: new Set() }),
+    plugins: createPlugins(new PlyrNamespace(), {
+      trustedMediaOrigins: new Set(cfg.indexer.trustedMediaOrigins),
+    }),
     lookupActor,
     logger,
   })
   await processor.apply(events)
   const server = new AppViewServer({
-    cfg: appViewConfigFromEnv({ PORT: '0', ...env }),
+    cfg,
     db: database.db,
     logger,
   })

@@ -28,6 +28,7 @@ describe(`data layer on ${testDatabaseKind()}`, () => {
       'comment',
       'cursor',
       'invalid_record',
+      'label',
       'like',
       'list',
       'list_item',

@@ -43,9 +43,10 @@ export function createIdentity(cfg: IdentityConfig): Identity {
 }
 
 /**
- * What the index shows for an actor it sees for the first time: the handle their DID
- * document claims, if it resolves back to them, and the display name of their Bluesky
- * profile. Any failure leaves the field empty; it never blocks indexing.
+ * What the index shows for an actor: the handle their DID document claims, if it
+ * resolves back to them, the PDS it names (when it is a plain http(s) origin), and the
+ * display name of their Bluesky profile. Any failure leaves the field empty; it never
+ * blocks indexing.
  */
 export function createActorLookup(
   cfg: IdentityConfig,
@@ -57,6 +58,9 @@ export function createActorLookup(
       const identity: ActorIdentity = { handle: null, displayName: null }
       try {
         const data = await resolver.did.resolveAtprotoData(did)
+        const pds = pdsEndpoint(data.pds)
+        if (pds) identity.pds = pds
+        else logger.warn({ did, pds: data.pds }, 'ignoring a PDS endpoint that is not an origin')
         const back = await resolveHandle(data.handle).catch(() => undefined)
         identity.handle = back === did ? data.handle.toLowerCase() : null
         identity.displayName = await fetchDisplayName(fetch, data.pds, did, cfg.timeoutMs)
@@ -67,6 +71,26 @@ export function createActorLookup(
       }
       return identity
     })
+}
+
+/**
+ * A PDS endpoint from a DID document (untrusted) as the origin the index stores, or
+ * undefined unless it is an http(s) URL with a host and nothing else: no credentials,
+ * path, query or fragment. Clients are sent to `<origin>/xrpc/...` under it.
+ */
+export function pdsEndpoint(value: string): string | undefined {
+  if (!URL.canParse(value)) return undefined
+  const url = new URL(value)
+  const plain =
+    (url.protocol === 'https:' || url.protocol === 'http:') &&
+    url.username === '' &&
+    url.password === '' &&
+    url.pathname === '/' &&
+    url.search === '' &&
+    url.hash === '' &&
+    !value.endsWith('?') &&
+    !value.endsWith('#')
+  return plain ? url.origin : undefined
 }
 
 async function fetchDisplayName(

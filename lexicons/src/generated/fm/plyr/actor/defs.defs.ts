@@ -20,6 +20,10 @@ type ProfileViewBasic = {
    */
   handle: l.HandleString
   displayName?: string
+
+  /**
+   * The actor's avatar image: their plyr profile's avatar URL when the AppView trusts its origin, else their Bluesky profile's avatar blob on their PDS (com.atproto.sync.getBlob).
+   */
   avatar?: l.UriString
 }
 

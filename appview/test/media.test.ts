@@ -19,7 +19,7 @@ const pdses: Record<string, string> = {
 const CDN = 'https://cdn.plyr.example'
 const T = 'fm.plyr.track'
 const PROFILE = 'app.bsky.actor.profile'
-const uri = (did: string, rkey: string) => `at://${did}/${T}/${rkey}`
+const uri = (did: string, rkey: string) => `at://${did}/${T}/${rkey}` as const
 /** Blob CIDs (raw codec, as a PDS makes them). */
 const BLOBS = [
   'bafkreife55evx3lrkla7pe4upolj2hgs6wjvdo6ijhcf2yllay3jcj7gbi',

@@ -58,12 +58,16 @@ export function createActorLookup(
       const identity: ActorIdentity = { handle: null, displayName: null }
       try {
         const data = await resolver.did.resolveAtprotoData(did)
-        const pds = pdsEndpoint(data.pds)
-        if (pds) identity.pds = pds
-        else logger.warn({ did, pds: data.pds }, 'ignoring a PDS endpoint that is not an origin')
         const back = await resolveHandle(data.handle).catch(() => undefined)
         identity.handle = back === did ? data.handle.toLowerCase() : null
-        identity.displayName = await fetchDisplayName(fetch, data.pds, did, cfg.timeoutMs)
+        const pds = pdsEndpoint(data.pds)
+        if (pds) {
+          identity.pds = pds
+          identity.displayName = await fetchDisplayName(fetch, pds, did, cfg.timeoutMs)
+        } else {
+          // a PDS plyr will not send clients to is not asked for the profile either
+          logger.warn({ did, pds: data.pds }, 'ignoring a PDS endpoint that is not an origin')
+        }
       } catch (err) {
         logger.warn({ did, err: String(err) }, 'could not resolve actor identity')
       } finally {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabaseKind } from '@plyr/db/testing'
 import { put, trackRecord } from '@plyr/indexer/testing'
@@ -254,6 +255,32 @@ describe(`links under PUBLIC_URL on ${testDatabaseKind()}`, () => {
     try {
       const { track } = await app.client.call(fm.plyr.feed.getTrack, { uri: uri(aurora, 'url') })
       expect(track.audioUrl).toBe(`https://plyr.example/audio/${aurora}/url`)
+    } finally {
+      await app.destroy()
+    }
+  })
+})
+
+describe(`plain routes when the database fails, on ${testDatabaseKind()}`, () => {
+  it('answer a bare JSON 500 that leaks nothing', async () => {
+    const app = await startIndexedAppView(
+      [put('create', aurora, T, 'url', 1, { ...trackRecord('One'), audioUrl: `${CDN}/a.mp3` })],
+      async () => ({ handle: null, displayName: null }),
+      { TRUSTED_MEDIA_ORIGINS: CDN },
+    )
+    try {
+      await sql`alter table track rename to track_elsewhere`.execute(app.database.db)
+      for (const path of [
+        `/audio/${aurora}/url`,
+        `/oembed?url=${encodeURIComponent(`${app.url}/track/${aurora}/url`)}`,
+      ]) {
+        const res = await fetch(`${app.url}${path}`, { redirect: 'manual' })
+        expect(res.status, path).toBe(500)
+        expect(await res.json()).toEqual({
+          error: 'InternalServerError',
+          message: 'Internal Server Error',
+        })
+      }
     } finally {
       await app.destroy()
     }

@@ -9,7 +9,7 @@ import { pino } from 'pino'
 import { describe, expect, it } from 'vitest'
 import { createActorLookup, createIdentity } from '@plyr/indexer'
 import { fm } from '@plyr/lexicons'
-import { DevNetwork } from '../src/network.js'
+import { DevNetwork, freePort } from '../src/network.js'
 import { startPlyr, tempDir } from './service.js'
 import { waitFor } from './wait.js'
 
@@ -65,6 +65,12 @@ describe("media from the artist's PDS", () => {
   it('the PDS of an actor known before it was stored is filled in by backfill', async () => {
     await using net = await DevNetwork.start()
     await using data = await tempDir()
+    // no event stream: backfill is the only way the actor's identity is resolved here
+    const noStream = `ws://127.0.0.1:${await freePort()}`
+    await using plyr = await startPlyr(
+      { ...net.serviceEnv(), JETSTREAM_URL: noStream, PLYR_NAMESPACE: ns },
+      data.path,
+    )
     const artist = await net.createAccount('nils')
     await artist.client.createRecord({
       $type: `${ns}.track`,
@@ -73,14 +79,13 @@ describe("media from the artist's PDS", () => {
       fileType: 'mp3',
       createdAt: new Date().toISOString(),
     })
-    await using plyr = await startPlyr({ ...net.serviceEnv(), PLYR_NAMESPACE: ns }, data.path)
     const db = plyr.database.db
     // an index written before actors had a PDS: the row exists, its PDS does not
     await db
       .insertInto('actor')
       .values({ did: artist.did, handle: 'nils.test', status: 'active', indexed_at: new Date() })
       .execute()
-    await plyr.indexer!.backfiller.backfillRepo(artist.did)
+    expect(await plyr.indexer!.backfiller.backfillRepo(artist.did)).toBe(1)
     const row = await db
       .selectFrom('actor')
       .select(['pds', 'backfilled_at'])

@@ -28,15 +28,15 @@ export function asyncRoute(handler: (req: Request, res: Response) => Promise<voi
 }
 
 /**
- * The last handler of the plain routes: a client error express raised (a malformed
- * percent-encoding, say) keeps its status; anything else is logged and a bare 500.
+ * The last handler of the plain routes: a client error express raised itself (a path with
+ * malformed percent-encoding) keeps its status; anything else is logged and a bare 500.
  */
 export function plainErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, next) => {
     if (res.headersSent) return next(err)
     const status = (err as { status?: unknown }).status
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      sendError(res, status, 'InvalidRequest', String((err as Error).message))
+      sendError(res, status, 'InvalidRequest', (err as Error).message)
       return
     }
     logger.error({ err }, 'unhandled error in HTTP handler')

@@ -21,11 +21,14 @@ export type IndexedAppView = {
 export async function openIndexedDatabase(
   events: IndexEvent[],
   lookupActor: ActorLookup,
+  trustedMediaOrigins: string[] = [],
 ): Promise<TestDatabase> {
   const database = await openTestDatabase()
   const processor = new Processor({
     db: database.db,
-    plugins: createPlugins(new PlyrNamespace(), { trustedMediaOrigins: new Set() }),
+    plugins: createPlugins(new PlyrNamespace(), {
+      trustedMediaOrigins: new Set(trustedMediaOrigins),
+    }),
     lookupActor,
     logger: pino({ level: 'silent' }),
   })
@@ -35,7 +38,8 @@ export async function openIndexedDatabase(
 
 /**
  * An AppView on a fresh test database holding `events`, indexed by the real processor
- * (fm.plyr namespace); identities come from `lookupActor`; `env` adds AppView settings.
+ * (fm.plyr namespace); identities come from `lookupActor`; `env` adds settings, the
+ * indexer's (TRUSTED_MEDIA_ORIGINS) included.
  */
 export async function startIndexedAppView(
   events: IndexEvent[],
@@ -43,10 +47,11 @@ export async function startIndexedAppView(
   env: Record<string, string> = {},
 ): Promise<IndexedAppView> {
   const logger = pino({ level: 'silent' })
-  const database = await openIndexedDatabase(events, lookupActor)
+  const cfg = appViewConfigFromEnv({ PORT: '0', ...env })
+  const database = await openIndexedDatabase(events, lookupActor, cfg.indexer.trustedMediaOrigins)
   let statements = 0
   const server = new AppViewServer({
-    cfg: appViewConfigFromEnv({ PORT: '0', ...env }),
+    cfg,
     // counted as results come back: a subquery is transformed but not run on its own
     db: database.db.withPlugin({
       transformQuery: ({ node }) => node,

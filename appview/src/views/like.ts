@@ -1,13 +1,14 @@
-import type { ActorRow, LikeTable } from '@plyr/db'
+import type { LikeTable } from '@plyr/db'
 import type { fm } from '@plyr/lexicons'
 import type { Selectable } from 'kysely'
+import type { HydratedActor } from '../hydration/actors.js'
 import { presentProfileBasic } from './actor.js'
 
 type LikeView = fm.plyr.feed.defs.LikeView
 
 export function presentLike(
   like: Pick<Selectable<LikeTable>, 'uri' | 'created_at' | 'indexed_at'>,
-  actor: ActorRow,
+  actor: HydratedActor,
 ): LikeView {
   return {
     uri: like.uri as LikeView['uri'],

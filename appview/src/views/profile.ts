@@ -1,4 +1,5 @@
-import type { ActorRow, LabelRow } from '@plyr/db'
+import type { LabelRow } from '@plyr/db'
+import type { HydratedActor } from '../hydration/actors.js'
 import type { fm } from '@plyr/lexicons'
 import { presentProfileBasic } from './actor.js'
 import { presentLabel } from './label.js'
@@ -11,7 +12,7 @@ export type ProfileCounts = Pick<
 >
 
 export function presentProfile(
-  actor: ActorRow,
+  actor: HydratedActor,
   context: { bio: string | null; counts: ProfileCounts; labels: LabelRow[] },
 ): ProfileView {
   // the basic view's fields, under this view's type

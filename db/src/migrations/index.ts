@@ -3,6 +3,7 @@ import * as m0001 from './0001-index.js'
 import * as m0002 from './0002-labels.js'
 import * as m0005 from './0005-search.js'
 import * as m0006 from './0006-list-indexes.js'
+import * as m0007 from './0007-actor-pds.js'
 
 /** Every migration, in order. Add new ones here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002-labels': m0002,
   '0005-search': m0005,
   '0006-list-indexes': m0006,
+  '0007-actor-pds': m0007,
 }

@@ -21,6 +21,10 @@ type ProfileViewBasic = {
    */
   handle: l.HandleString
   displayName?: string
+
+  /**
+   * The actor's avatar image: their plyr profile's avatar URL when the AppView trusts its origin, else their Bluesky profile's avatar blob on their PDS (com.atproto.sync.getBlob).
+   */
   avatar?: l.UriString
 }
 
@@ -52,6 +56,10 @@ type ProfileView = {
    */
   handle: l.HandleString
   displayName?: string
+
+  /**
+   * The actor's avatar image: their plyr profile's avatar URL when the AppView trusts its origin, else their Bluesky profile's avatar blob on their PDS (com.atproto.sync.getBlob).
+   */
   avatar?: l.UriString
 
   /**

@@ -37,7 +37,15 @@ type TrackView = {
    */
   duration?: number
   description?: string
+
+  /**
+   * Where a client plays the track: the AppView's /audio/<did>/<rkey>, which redirects to the audio. Absent when the track has no audio the AppView can serve.
+   */
   audioUrl?: l.UriString
+
+  /**
+   * The record's imageUrl, only when the AppView trusts its origin.
+   */
   imageUrl?: l.UriString
   createdAt?: l.DatetimeString
   indexedAt: l.DatetimeString

@@ -1,8 +1,14 @@
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
     include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts'],
+    // `*.postgres.test.ts` need a database server (several processes on one database):
+    // they run in `npm run test:postgres` only
+    exclude:
+      process.env.PLYR_TEST_DATABASE === 'postgres'
+        ? configDefaults.exclude
+        : [...configDefaults.exclude, '**/*.postgres.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // the dev network's PDS and the databases are real: keep parallelism modest on 2 cores

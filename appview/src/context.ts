@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { IndexSchema } from '@plyr/db'
 import { createIdentity, type Indexer } from '@plyr/indexer'
+import { BoundedDidCache } from './auth/did-cache.js'
 import { ServiceAuth } from './auth/service-auth.js'
 import type { AppViewConfig } from './config.js'
 import { PageCache } from './pipeline/page-cache.js'
@@ -25,17 +26,27 @@ export type AppContext = {
 /** What the context is built from; the rest depends on the port the server got. */
 export type AppDeps = Pick<AppContext, 'cfg' | 'db' | 'logger' | 'indexer'>
 
+/**
+ * How long callers' DID documents are trusted without a fetch. A rotated key is picked up
+ * at once (a signature that fails re-fetches the document); a document that changed
+ * otherwise is seen within `staleMs`.
+ */
+const CALLER_DID_CACHE = { maxEntries: 10_000, staleMs: 5 * 60_000, maxAgeMs: 60 * 60_000 }
+
 export function createAppContext(deps: AppDeps, port: number): AppContext {
   const service = serviceIdentity(deps.cfg, port)
-  const { resolver } = createIdentity({
-    plcUrl: deps.cfg.indexer.plcUrl,
-    allowPrivateNetwork: deps.cfg.indexer.allowPrivateNetwork,
-    timeoutMs: deps.cfg.indexer.identityTimeoutMs,
-  })
+  const { resolver } = createIdentity(
+    {
+      plcUrl: deps.cfg.indexer.plcUrl,
+      allowPrivateNetwork: deps.cfg.indexer.allowPrivateNetwork,
+      timeoutMs: deps.cfg.indexer.identityTimeoutMs,
+    },
+    new BoundedDidCache(CALLER_DID_CACHE),
+  )
   return {
     ...deps,
     service,
-    auth: new ServiceAuth(service.did, resolver),
+    auth: new ServiceAuth(service.did, resolver, deps.logger),
     feedCache: new PageCache(deps.cfg.feedCacheMs),
   }
 }

@@ -5,9 +5,11 @@ import express from 'express'
 import { createServer as createXrpcServer } from '@atproto/xrpc-server'
 import { registerApi } from './api/index.js'
 import { type AppContext, type AppDeps, createAppContext } from './context.js'
+import { AUDIO_PREFIX, audioHandler } from './http/audio.js'
 import { didDocumentHandler } from './http/did-document.js'
-import { xrpcErrorParser } from './http/errors.js'
+import { asyncRoute, plainErrorHandler, xrpcErrorParser } from './http/errors.js'
 import { healthHandler } from './http/health.js'
+import { oembedHandler } from './http/oembed.js'
 
 /** The AppView's HTTP server: XRPC methods plus plain routes. */
 export class AppViewServer implements AsyncDisposable {
@@ -23,6 +25,8 @@ export class AppViewServer implements AsyncDisposable {
     const app = express()
     app.disable('x-powered-by')
     app.get('/health', healthHandler(ctx))
+    app.get([AUDIO_PREFIX, `${AUDIO_PREFIX}/*`], asyncRoute(audioHandler(ctx)))
+    app.get('/oembed', asyncRoute(oembedHandler(ctx)))
     if (ctx.service.did.startsWith('did:web:')) {
       app.get('/.well-known/did.json', didDocumentHandler(ctx.service))
     }
@@ -35,6 +39,7 @@ export class AppViewServer implements AsyncDisposable {
       })
     }
     app.use(xrpc.router)
+    app.use(plainErrorHandler(ctx.logger))
     return app
   }
 

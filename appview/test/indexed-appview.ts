@@ -1,5 +1,13 @@
 import { Client } from '@atproto/lex'
-import type { Kysely } from 'kysely'
+import {
+  type CompiledQuery,
+  type Kysely,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  PostgresQueryCompiler,
+  type QueryId,
+} from 'kysely'
 import { pino } from 'pino'
 import type { IndexSchema } from '@plyr/db'
 import { openTestDatabase, type TestDatabase } from '@plyr/db/testing'
@@ -11,6 +19,10 @@ import { AppViewServer } from '../src/server.js'
 export type TestAppView = {
   url: string
   client: Client
+  /** How many SQL statements the AppView has run so far. */
+  statements(): number
+  /** Those statements, as compiled for Postgres, in the order they ran. */
+  executed(): readonly CompiledQuery[]
   /** A raw GET, for status codes and error names. */
   get(path: string): Promise<{ status: number; body: Record<string, unknown> }>
   destroy(): Promise<void>
@@ -18,23 +30,45 @@ export type TestAppView = {
 
 export type IndexedAppView = TestAppView & { database: TestDatabase }
 
-/**
- * An AppView reading `db`; `env` adds AppView settings. Tests read their own writes: the
- * feed cache is off unless `env` sets FEED_CACHE_MS.
- */
+/** Records the statements that run: a subquery is transformed too, but never runs alone. */
+class StatementRecorder implements KyselyPlugin {
+  readonly executed: CompiledQuery[] = []
+  private readonly compiled = new Map<QueryId, CompiledQuery>()
+  private readonly compiler = new PostgresQueryCompiler()
+
+  transformQuery({ node, queryId }: PluginTransformQueryArgs) {
+    this.compiled.set(queryId, this.compiler.compileQuery(node, queryId))
+    return node
+  }
+
+  async transformResult({ result, queryId }: PluginTransformResultArgs) {
+    this.executed.push(this.compiled.get(queryId)!)
+    this.compiled.delete(queryId)
+    return result
+  }
+}
+
+/** Tests read their own writes: the feed cache is off unless `env` sets FEED_CACHE_MS. */
+const testConfig = (env: Record<string, string>) =>
+  appViewConfigFromEnv({ PORT: '0', FEED_CACHE_MS: '0', ...env })
+
+/** An AppView reading `db`; `env` adds settings. */
 export async function startAppView(
   db: Kysely<IndexSchema>,
   env: Record<string, string> = {},
 ): Promise<TestAppView> {
+  const recorder = new StatementRecorder()
   const server = new AppViewServer({
-    cfg: appViewConfigFromEnv({ PORT: '0', FEED_CACHE_MS: '0', ...env }),
-    db,
+    cfg: testConfig(env),
+    db: db.withPlugin(recorder),
     logger: pino({ level: 'silent' }),
   })
   const url = `http://localhost:${await server.start(0)}`
   return {
     url,
     client: new Client({ service: url }),
+    statements: () => recorder.executed.length,
+    executed: () => recorder.executed,
     async get(path) {
       const res = await fetch(`${url}${path}`)
       return { status: res.status, body: (await res.json()) as Record<string, unknown> }
@@ -43,23 +77,40 @@ export async function startAppView(
   }
 }
 
+/** A fresh test database holding `events`, indexed by the real processor (fm.plyr namespace). */
+export async function openIndexedDatabase(
+  events: IndexEvent[],
+  lookupActor: ActorLookup,
+  trustedMediaOrigins: string[] = [],
+): Promise<TestDatabase> {
+  const database = await openTestDatabase()
+  const processor = new Processor({
+    db: database.db,
+    plugins: createPlugins(new PlyrNamespace(), {
+      trustedMediaOrigins: new Set(trustedMediaOrigins),
+    }),
+    lookupActor,
+    logger: pino({ level: 'silent' }),
+  })
+  await processor.apply(events)
+  return database
+}
+
 /**
  * An AppView on a fresh test database holding `events`, indexed by the real processor
- * (fm.plyr namespace); identities come from `lookupActor`; `env` adds AppView settings.
+ * (fm.plyr namespace); identities come from `lookupActor`; `env` adds settings, the
+ * indexer's (TRUSTED_MEDIA_ORIGINS) included.
  */
 export async function startIndexedAppView(
   events: IndexEvent[],
   lookupActor: ActorLookup,
   env: Record<string, string> = {},
 ): Promise<IndexedAppView> {
-  const database = await openTestDatabase()
-  const processor = new Processor({
-    db: database.db,
-    plugins: createPlugins(new PlyrNamespace(), { trustedMediaOrigins: new Set() }),
+  const database = await openIndexedDatabase(
+    events,
     lookupActor,
-    logger: pino({ level: 'silent' }),
-  })
-  await processor.apply(events)
+    testConfig(env).indexer.trustedMediaOrigins,
+  )
   const app = await startAppView(database.db, env)
   return {
     ...app,

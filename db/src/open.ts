@@ -71,8 +71,12 @@ export class Database implements AsyncDisposable {
       dir = join(config.dataDir, 'pglite')
       mkdirSync(dir, { recursive: true })
     }
-    const { PGlite } = await import('@electric-sql/pglite')
-    const pglite = new PGlite(dir)
+    const [{ PGlite }, { pg_trgm }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite/contrib/pg_trgm'),
+    ])
+    // pg_trgm (search) ships with Postgres; PGlite loads it as an extension
+    const pglite = new PGlite({ dataDir: dir, extensions: { pg_trgm } })
     const db = new Kysely<IndexSchema>({ dialect: new PGliteDialect({ pglite }), log: traceQuery })
     return new Database(db, 'pglite')
   }

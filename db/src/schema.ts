@@ -13,6 +13,8 @@ export interface ActorTable {
   display_name: string | null
   /** The Bluesky profile's avatar blob, served from the actor's PDS. */
   avatar_cid: string | null
+  /** The PDS endpoint (an http(s) origin) of the actor's DID document; null until resolved. */
+  pds: ColumnType<string | null, string | null | undefined, string | null>
   status: AccountStatus
   indexed_at: Timestamp
   /** When the actor's existing records were fetched from their PDS; null until then. */

@@ -12,6 +12,8 @@ export type DevAccount = {
   did: `did:${string}:${string}`
   handle: string
   password: string
+  /** The session's access token on the dev PDS. */
+  accessJwt: string
   /** An authenticated client writing to this account's repo on the dev PDS. */
   client: Client
 }
@@ -61,6 +63,10 @@ export class DevNetwork implements AsyncDisposable {
       adminPassword: 'plyr-devnet-admin',
       serviceHandleDomains: ['.test'],
       inviteRequired: false,
+      // A PDS proxying `atproto-proxy: <did>#plyr_appview` resolves the AppView's DID and
+      // forwards to its service endpoint. With SSRF protection on (production) it fetches a
+      // did:web only over https on the default port and proxies only to https on public
+      // addresses; the dev AppView is did:web:localhost%3A<port> at http://localhost:<port>.
       disableSsrfProtection: true,
       // audio files are larger than the default 5 MB blob limit
       blobUploadLimit: 100 * 1024 * 1024,
@@ -109,7 +115,7 @@ export class DevNetwork implements AsyncDisposable {
       service: this.pdsUrl,
       headers: { authorization: `Bearer ${session.accessJwt}` },
     })
-    return { did: session.did, handle, password, client }
+    return { did: session.did, handle, password, accessJwt: session.accessJwt, client }
   }
 
   async destroy(): Promise<void> {

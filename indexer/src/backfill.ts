@@ -4,7 +4,7 @@ import type { Logger } from 'pino'
 import { trace } from '@opentelemetry/api'
 import type { IndexSchema } from '@plyr/db'
 import type { CommitEvent } from './events.js'
-import type { Identity } from './identity.js'
+import { type Identity, pdsEndpoint } from './identity.js'
 import type { IndexerMetrics } from './metrics.js'
 import type { Processor } from './processor.js'
 import { actorsAwaitingBackfill, markBackfilled } from './store/actors.js'
@@ -96,7 +96,7 @@ export class Backfiller {
             await this.opts.processor.apply(page)
           }
         }
-        await markBackfilled(this.opts.db, did)
+        await markBackfilled(this.opts.db, did, pdsEndpoint(pds))
         this.opts.logger.info({ did, records: count }, 'backfilled repo')
         return count
       } finally {

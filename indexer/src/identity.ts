@@ -1,5 +1,5 @@
 import { safeFetchWrap } from '@atproto-labs/fetch-node'
-import { IdResolver } from '@atproto/identity'
+import { type DidCache, IdResolver } from '@atproto/identity'
 import type { Logger } from 'pino'
 import { trace } from '@opentelemetry/api'
 import type { ActorIdentity } from './store/actors.js'
@@ -25,13 +25,13 @@ export type Identity = {
 /**
  * The resolver and the fetch for every identity-related call. The fetch refuses loopback
  * and private addresses (URLs in DID documents are untrusted) unless the config allows
- * them for a local network.
+ * them for a local network. Without `didCache` every lookup fetches the document.
  */
-export function createIdentity(cfg: IdentityConfig): Identity {
+export function createIdentity(cfg: IdentityConfig, didCache?: DidCache): Identity {
   const fetch = cfg.allowPrivateNetwork
     ? globalThis.fetch
     : (safeFetchWrap({ allowIpHost: false }) as typeof globalThis.fetch)
-  const resolver = new IdResolver({ plcUrl: cfg.plcUrl, timeout: cfg.timeoutMs, fetch })
+  const resolver = new IdResolver({ plcUrl: cfg.plcUrl, timeout: cfg.timeoutMs, fetch, didCache })
   const resolveHandle = async (handle: string): Promise<string | undefined> => {
     if (!cfg.handleResolverUrl) return resolver.handle.resolve(handle)
     const url = new URL('/xrpc/com.atproto.identity.resolveHandle', cfg.handleResolverUrl)
@@ -43,9 +43,10 @@ export function createIdentity(cfg: IdentityConfig): Identity {
 }
 
 /**
- * What the index shows for an actor it sees for the first time: the handle their DID
- * document claims, if it resolves back to them, and the display name of their Bluesky
- * profile. Any failure leaves the field empty; it never blocks indexing.
+ * What the index shows for an actor: the handle their DID document claims, if it
+ * resolves back to them, the PDS it names (when it is a plain http(s) origin), and the
+ * display name of their Bluesky profile. Any failure leaves the field empty; it never
+ * blocks indexing.
  */
 export function createActorLookup(
   cfg: IdentityConfig,
@@ -59,7 +60,14 @@ export function createActorLookup(
         const data = await resolver.did.resolveAtprotoData(did)
         const back = await resolveHandle(data.handle).catch(() => undefined)
         identity.handle = back === did ? data.handle.toLowerCase() : null
-        identity.displayName = await fetchDisplayName(fetch, data.pds, did, cfg.timeoutMs)
+        const pds = pdsEndpoint(data.pds)
+        if (pds) {
+          identity.pds = pds
+          identity.displayName = await fetchDisplayName(fetch, pds, did, cfg.timeoutMs)
+        } else {
+          // a PDS plyr will not send clients to is not asked for the profile either
+          logger.warn({ did, pds: data.pds }, 'ignoring a PDS endpoint that is not an origin')
+        }
       } catch (err) {
         logger.warn({ did, err: String(err) }, 'could not resolve actor identity')
       } finally {
@@ -67,6 +75,26 @@ export function createActorLookup(
       }
       return identity
     })
+}
+
+/**
+ * A PDS endpoint from a DID document (untrusted) as the origin the index stores, or
+ * undefined unless it is an http(s) URL with a host and nothing else: no credentials,
+ * path, query or fragment. Clients are sent to `<origin>/xrpc/...` under it.
+ */
+export function pdsEndpoint(value: string): string | undefined {
+  if (!URL.canParse(value)) return undefined
+  const url = new URL(value)
+  const plain =
+    (url.protocol === 'https:' || url.protocol === 'http:') &&
+    url.username === '' &&
+    url.password === '' &&
+    url.pathname === '/' &&
+    url.search === '' &&
+    url.hash === '' &&
+    !value.endsWith('?') &&
+    !value.endsWith('#')
+  return plain ? url.origin : undefined
 }
 
 async function fetchDisplayName(

@@ -20,10 +20,12 @@ describe(`processor on ${testDatabaseKind()}`, () => {
   let processor: Processor
   let lookups: string[]
   let resolvedHandles: Record<string, string | null>
+  let resolvedPds: Record<string, string>
   beforeEach(async () => {
     database = await openTestDatabase()
     lookups = []
     resolvedHandles = { [aurora]: 'aurora.test', [basil]: 'basil.test' }
+    resolvedPds = { [aurora]: 'https://pds.one.example' }
     processor = new Processor({
       db: database.db,
       plugins: createPlugins(new PlyrNamespace('fm.plyr'), {
@@ -31,7 +33,8 @@ describe(`processor on ${testDatabaseKind()}`, () => {
       }),
       lookupActor: async (did) => {
         lookups.push(did)
-        return { handle: resolvedHandles[did] ?? null, displayName: null }
+        const pds = resolvedPds[did]
+        return { handle: resolvedHandles[did] ?? null, displayName: null, ...(pds ? { pds } : {}) }
       },
       logger: pino({ level: 'silent' }),
     })
@@ -314,5 +317,31 @@ describe(`processor on ${testDatabaseKind()}`, () => {
     expect((await db().selectFrom('actor').select('status').executeTakeFirstOrThrow()).status).toBe(
       'active',
     )
+  })
+
+  it("keeps each actor's PDS from their identity, and the last known one when a lookup finds none", async () => {
+    const pds = async () =>
+      (await db().selectFrom('actor').select(['did', 'pds']).orderBy('did').execute()).map((a) => [
+        a.did,
+        a.pds,
+      ])
+    await apply(createTrack(1), put('create', basil, T, 'b1', 2, trackRecord('Basil')))
+    expect(await pds()).toEqual([
+      [aurora, 'https://pds.one.example'],
+      [basil, null],
+    ])
+    resolvedPds[aurora] = 'https://pds.two.example'
+    resolvedPds[basil] = 'https://pds.basil.example'
+    await apply({ kind: 'identity', did: aurora }, { kind: 'identity', did: basil })
+    expect(await pds()).toEqual([
+      [aurora, 'https://pds.two.example'],
+      [basil, 'https://pds.basil.example'],
+    ])
+    delete resolvedPds[aurora]
+    await apply({ kind: 'identity', did: aurora })
+    expect(await pds()).toEqual([
+      [aurora, 'https://pds.two.example'],
+      [basil, 'https://pds.basil.example'],
+    ])
   })
 })

@@ -9,7 +9,7 @@ import {
   type ActorIdentity,
   insertActors,
   knownActors,
-  setHandle,
+  setIdentity,
   setStatuses,
 } from './store/actors.js'
 import { recountTracks } from './store/aggregates.js'
@@ -24,7 +24,7 @@ import {
   tombstoneRecords,
 } from './store/records.js'
 
-/** Looks up what the index shows for a newly seen actor (handle, display name). */
+/** Looks up what the index shows for an actor (handle, display name, PDS). */
 export type ActorLookup = (did: string) => Promise<ActorIdentity>
 
 export type ProcessorOptions = {
@@ -64,7 +64,7 @@ export class Processor {
     // process, so they happen before the transaction opens.
     const known = await knownActors(this.opts.db, [...new Set(events.map((e) => e.did))])
     const newActors = await this.lookupNewActors(events, known)
-    const handles = await this.lookupChangedHandles(events, known)
+    const identities = await this.lookupChangedIdentities(events, known)
     // actors known by the time the batch's rows are written
     for (const did of newActors.keys()) known.add(did)
     await this.opts.db.transaction().execute(async (tx) => {
@@ -73,8 +73,8 @@ export class Processor {
       // is gained by waiting for each commit's WAL flush.
       await sql`set local synchronous_commit = off`.execute(tx)
       await this.applyCommits(tx, events, latest, known, newActors, outcomes)
-      this.applyActorEvents(events, known, newActors, handles, outcomes)
-      for (const [did, handle] of handles) await setHandle(tx, did, handle)
+      this.applyActorEvents(events, known, newActors, identities, outcomes)
+      for (const [did, identity] of identities) await setIdentity(tx, did, identity)
       await setStatuses(tx, this.latestStatuses(events, outcomes))
       if (cursor) await saveCursor(tx, cursor.source, cursor.value)
     })
@@ -92,13 +92,13 @@ export class Processor {
     events: IndexEvent[],
     known: Set<string>,
     newActors: Map<string, NewActor>,
-    handles: Map<string, string | null>,
+    identities: Map<string, ActorIdentity>,
     outcomes: Outcome[],
   ): void {
     for (const [i, evt] of events.entries()) {
       if (evt.kind === 'commit' || !known.has(evt.did)) continue
       if ((newActors.get(evt.did)?.firstEvent ?? -1) > i) continue
-      if (evt.kind === 'account' || handles.has(evt.did)) outcomes[i] = 'applied'
+      if (evt.kind === 'account' || identities.has(evt.did)) outcomes[i] = 'applied'
     }
   }
 
@@ -215,19 +215,19 @@ export class Processor {
   }
 
   /**
-   * The handle of each known actor with an identity event, resolved afresh and verified
-   * both ways: the handle an event carries is only a claim.
+   * The identity (handle, PDS) of each known actor with an identity event, resolved afresh,
+   * the handle verified both ways: the handle an event carries is only a claim.
    */
-  private async lookupChangedHandles(
+  private async lookupChangedIdentities(
     events: IndexEvent[],
     known: Set<string>,
-  ): Promise<Map<string, string | null>> {
-    const handles = new Map<string, string | null>()
+  ): Promise<Map<string, ActorIdentity>> {
+    const identities = new Map<string, ActorIdentity>()
     for (const evt of events) {
-      if (evt.kind !== 'identity' || !known.has(evt.did) || handles.has(evt.did)) continue
-      handles.set(evt.did, (await this.opts.lookupActor(evt.did)).handle)
+      if (evt.kind !== 'identity' || !known.has(evt.did) || identities.has(evt.did)) continue
+      identities.set(evt.did, await this.opts.lookupActor(evt.did))
     }
-    return handles
+    return identities
   }
 
   /**

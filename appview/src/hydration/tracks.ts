@@ -1,6 +1,6 @@
-import type { ActorRow, LabelRow, TrackRow } from '@plyr/db'
+import type { LabelRow, TrackRow } from '@plyr/db'
 import type { Reader } from '../pipeline/reader.js'
-import { hydrateActors } from './actors.js'
+import { type HydratedActor, hydrateActors } from './actors.js'
 import { hydrateLabels } from './labels.js'
 import { hydrateViewerLikes } from './viewer.js'
 
@@ -8,7 +8,7 @@ export type HydratedTrack = TrackRow & { record: unknown; tags: string[] }
 
 export type TrackHydration = {
   tracks: Map<string, HydratedTrack>
-  actors: Map<string, ActorRow>
+  actors: Map<string, HydratedActor>
   /** Labels in force, by track uri and by artist DID. */
   labels: Map<string, LabelRow[]>
   /** The viewer's like, by track uri. */

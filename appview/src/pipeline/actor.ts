@@ -1,5 +1,5 @@
 import { InvalidRequestError } from '@atproto/xrpc-server'
-import type { ActorRow } from '@plyr/db'
+import { type HydratedActor, selectActors } from '../hydration/actors.js'
 import { hydrateLabels } from '../hydration/labels.js'
 import { visibility } from '../rules/visibility.js'
 import type { Reader } from './reader.js'
@@ -8,13 +8,11 @@ import type { Reader } from './reader.js'
  * A visible actor by DID or handle. Unknown and inactive actors are ActorNotFound; an
  * account an accepted labeler took down is ActorTakenDown.
  */
-export async function resolveActor(reader: Reader, actor: string): Promise<ActorRow> {
-  const row = await reader.db
-    .selectFrom('actor')
-    .selectAll()
+export async function resolveActor(reader: Reader, actor: string): Promise<HydratedActor> {
+  const row = await selectActors(reader.db)
     // handles are case-insensitive (stored lowercase); DIDs are matched exactly
     .where(
-      actor.startsWith('did:') ? 'did' : 'handle',
+      actor.startsWith('did:') ? 'actor.did' : 'actor.handle',
       '=',
       actor.startsWith('did:') ? actor : actor.toLowerCase(),
     )

@@ -3,11 +3,15 @@ import type { IndexSchema } from '@plyr/db'
 import type { ViewerAuth } from '../auth/service-auth.js'
 import type { AppContext } from '../context.js'
 
-/** What every read needs besides its params: the db, whose labels apply, and who asks. */
+/**
+ * What every read needs besides its params: the db, whose labels apply, who asks, and
+ * the AppView's public URL (the base of the links views carry).
+ */
 export type Reader = {
   db: Kysely<IndexSchema>
   labelers: string[]
   viewer: string | null
+  publicUrl: string
 }
 
 export function readerFor(ctx: AppContext, auth?: ViewerAuth): Reader {
@@ -15,5 +19,6 @@ export function readerFor(ctx: AppContext, auth?: ViewerAuth): Reader {
     db: ctx.db,
     labelers: ctx.cfg.acceptedLabelers,
     viewer: auth?.credentials.viewer ?? null,
+    publicUrl: ctx.service.url,
   }
 }

@@ -43,5 +43,6 @@ function visibleTrack(
     labels: [...(h.labels.get(uri) ?? []), ...(h.labels.get(track.did) ?? [])],
     viewerLike: h.viewerLikes.get(uri),
     viewerKnown: reader.viewer !== null,
+    publicUrl: reader.publicUrl,
   })
 }

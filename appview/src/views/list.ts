@@ -1,13 +1,14 @@
-import type { ActorRow, ListTable } from '@plyr/db'
+import type { ListTable } from '@plyr/db'
 import type { fm } from '@plyr/lexicons'
 import type { Selectable } from 'kysely'
+import type { HydratedActor } from '../hydration/actors.js'
 import { presentProfileBasic } from './actor.js'
 
 type ListView = fm.plyr.feed.defs.ListView
 
 export function presentList(
   list: Selectable<ListTable>,
-  creator: ActorRow,
+  creator: HydratedActor,
   itemCount: number,
 ): ListView {
   return {

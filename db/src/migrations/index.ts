@@ -1,9 +1,15 @@
 import type { Migration } from 'kysely/migration'
 import * as m0001 from './0001-index.js'
 import * as m0002 from './0002-labels.js'
+import * as m0005 from './0005-search.js'
+import * as m0006 from './0006-list-indexes.js'
+import * as m0007 from './0007-actor-pds.js'
 
 /** Every migration, in order. Add new ones here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
   '0001-index': m0001,
   '0002-labels': m0002,
+  '0005-search': m0005,
+  '0006-list-indexes': m0006,
+  '0007-actor-pds': m0007,
 }

@@ -32,6 +32,7 @@ plyr dev network is up (namespace ${namespace})
   AppView        ${service.url}
     newest tracks  ${service.url}/xrpc/fm.plyr.feed.getLatestTracks
     health         ${service.url}/health
+    via the PDS    atproto-proxy: ${service.server.ctx!.service.did}#plyr_appview
   PDS            ${net.pdsUrl}
   Jetstream      ${net.jetstream.url}
   PLC directory  ${net.plcUrl}

@@ -117,6 +117,6 @@ async function deleteTags(tx: Tx, uris: string[]) {
 }
 
 /** Tags are matched case-insensitively and without surrounding space. */
-function normalizeTag(tag: string): string {
+export function normalizeTag(tag: string): string {
   return tag.trim().toLowerCase()
 }

@@ -3,7 +3,12 @@ import type { AccountStatus, IndexSchema } from '@plyr/db'
 import { anyOf, insertRows } from './bulk.js'
 import type { Tx } from '../plugins/plugin.js'
 
-export type ActorIdentity = { handle: string | null; displayName: string | null }
+export type ActorIdentity = {
+  handle: string | null
+  displayName: string | null
+  /** The PDS origin the actor's DID document names; absent when unknown. */
+  pds?: string
+}
 
 export async function knownActors(
   db: Kysely<IndexSchema> | Tx,
@@ -27,6 +32,7 @@ export async function insertActors(
       did: 'text',
       handle: 'text',
       display_name: 'text',
+      pds: 'text',
       status: 'text',
       indexed_at: 'timestamptz',
     },
@@ -34,6 +40,7 @@ export async function insertActors(
       did,
       handle: identity.handle,
       display_name: identity.displayName,
+      pds: identity.pds ?? null,
       status: 'active',
       indexed_at: at,
     })),
@@ -41,8 +48,16 @@ export async function insertActors(
   )
 }
 
-export async function setHandle(tx: Tx, did: string, handle: string | null): Promise<void> {
-  await tx.updateTable('actor').set({ handle }).where('did', '=', did).execute()
+/**
+ * An actor's identity resolved afresh: the handle as found (null when it no longer
+ * verifies); the PDS only when one was found, so a failed lookup keeps the last known.
+ */
+export async function setIdentity(tx: Tx, did: string, identity: ActorIdentity): Promise<void> {
+  await tx
+    .updateTable('actor')
+    .set({ handle: identity.handle, ...(identity.pds ? { pds: identity.pds } : {}) })
+    .where('did', '=', did)
+    .execute()
 }
 
 /** Sets each actor's account status, in one statement. */
@@ -63,8 +78,17 @@ export async function setStatuses(tx: Tx, statuses: Map<string, AccountStatus>):
     .execute()
 }
 
-export async function markBackfilled(db: Kysely<IndexSchema>, did: string): Promise<void> {
-  await db.updateTable('actor').set({ backfilled_at: new Date() }).where('did', '=', did).execute()
+/** Marks an actor's backfill done, with the PDS (a checked origin) it was read from. */
+export async function markBackfilled(
+  db: Kysely<IndexSchema>,
+  did: string,
+  pds: string | undefined,
+): Promise<void> {
+  await db
+    .updateTable('actor')
+    .set({ backfilled_at: new Date(), ...(pds ? { pds } : {}) })
+    .where('did', '=', did)
+    .execute()
 }
 
 export async function actorsAwaitingBackfill(

@@ -3,4 +3,5 @@
  */
 
 export * as defs from './actor/defs.js'
+export * as getProfile from './actor/getProfile.js'
 export * as profile from './actor/profile.js'

@@ -4,9 +4,13 @@
 
 export * as defs from './feed/defs.js'
 export * as getActorLikes from './feed/getActorLikes.js'
+export * as getActorLists from './feed/getActorLists.js'
 export * as getArtistTracks from './feed/getArtistTracks.js'
 export * as getComments from './feed/getComments.js'
 export * as getLatestTracks from './feed/getLatestTracks.js'
+export * as getLikes from './feed/getLikes.js'
 export * as getList from './feed/getList.js'
+export * as getTags from './feed/getTags.js'
+export * as getTopTracks from './feed/getTopTracks.js'
 export * as getTrack from './feed/getTrack.js'
 export * as getTracks from './feed/getTracks.js'

@@ -6,7 +6,7 @@ import { resolveActor } from '../../../../pipeline/actor.js'
 import { decodeKeyset, nextCursor, pastKeyset } from '../../../../pipeline/cursor.js'
 import { readerFor } from '../../../../pipeline/reader.js'
 import { trackViews } from '../../../../pipeline/tracks.js'
-import { notLabelledHidden } from '../../../../rules/visibility.js'
+import { visibleTracks } from '../../../../pipeline/visible.js'
 
 export default function (server: Server, ctx: AppContext) {
   server.add(fm.plyr.feed.getActorLikes.main, {
@@ -19,14 +19,10 @@ export default function (server: Server, ctx: AppContext) {
       // skeleton: the actor's likes over (did, created_at desc, uri desc), keeping only
       // visible tracks (a page is full whenever more likes follow) and, of a track liked
       // more than once, only the newest like (each track appears once)
-      let query = reader.db
-        .selectFrom('like')
-        .innerJoin('track', 'track.uri', 'like.subject_uri')
-        .innerJoin('actor', 'actor.did', 'track.did')
+      let query = visibleTracks(reader)
+        .innerJoin('like', 'like.subject_uri', 'track.uri')
         .select(['like.uri', 'like.created_at', 'like.subject_uri'])
         .where('like.did', '=', liker.did)
-        .where('actor.status', '=', 'active')
-        .where(notLabelledHidden(reader.labelers, 'track.uri', 'track.did'))
         .where(({ not, exists, selectFrom }) =>
           not(
             exists(

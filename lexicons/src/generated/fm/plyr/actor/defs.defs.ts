@@ -3,6 +3,7 @@
  */
 
 import { l } from '@atproto/lex'
+import * as LabelDefs from '../../../com/atproto/label/defs.defs.js'
 
 const $nsid = 'fm.plyr.actor.defs'
 
@@ -20,6 +21,10 @@ type ProfileViewBasic = {
    */
   handle: l.HandleString
   displayName?: string
+
+  /**
+   * The actor's avatar image: their plyr profile's avatar URL when the AppView trusts its origin, else their Bluesky profile's avatar blob on their PDS (com.atproto.sync.getBlob).
+   */
   avatar?: l.UriString
 }
 
@@ -40,3 +45,70 @@ const profileViewBasic = /*#__PURE__*/ l.typedObject<ProfileViewBasic>(
 )
 
 export { profileViewBasic }
+
+/** An actor's profile: identity, their plyr profile, labels, and counts of what they have published and liked (visible records only). */
+type ProfileView = {
+  $type?: 'fm.plyr.actor.defs#profileView'
+  did: l.DidString
+
+  /**
+   * The actor's current handle; 'handle.invalid' when it does not resolve.
+   */
+  handle: l.HandleString
+  displayName?: string
+
+  /**
+   * The actor's avatar image: their plyr profile's avatar URL when the AppView trusts its origin, else their Bluesky profile's avatar blob on their PDS (com.atproto.sync.getBlob).
+   */
+  avatar?: l.UriString
+
+  /**
+   * From the actor's fm.plyr.actor.profile.
+   */
+  bio?: string
+  trackCount: number
+  albumCount: number
+  playlistCount: number
+
+  /**
+   * Tracks this actor likes.
+   */
+  likeCount: number
+
+  /**
+   * Labels in force on the account, from the labelers this AppView accepts.
+   */
+  labels?: LabelDefs.Label[]
+  indexedAt: l.DatetimeString
+}
+
+export type { ProfileView }
+
+/** An actor's profile: identity, their plyr profile, labels, and counts of what they have published and liked (visible records only). */
+const profileView = /*#__PURE__*/ l.typedObject<ProfileView>(
+  $nsid,
+  'profileView',
+  /*#__PURE__*/ l.object({
+    did: /*#__PURE__*/ l.string({ format: 'did' }),
+    handle: /*#__PURE__*/ l.string({ format: 'handle' }),
+    displayName: /*#__PURE__*/ l.optional(
+      /*#__PURE__*/ l.string({ maxLength: 640, maxGraphemes: 64 }),
+    ),
+    avatar: /*#__PURE__*/ l.optional(/*#__PURE__*/ l.string({ format: 'uri' })),
+    bio: /*#__PURE__*/ l.optional(
+      /*#__PURE__*/ l.string({ maxLength: 2560, maxGraphemes: 256 }),
+    ),
+    trackCount: /*#__PURE__*/ l.integer({ minimum: 0 }),
+    albumCount: /*#__PURE__*/ l.integer({ minimum: 0 }),
+    playlistCount: /*#__PURE__*/ l.integer({ minimum: 0 }),
+    likeCount: /*#__PURE__*/ l.integer({ minimum: 0 }),
+    labels: /*#__PURE__*/ l.optional(
+      /*#__PURE__*/ l.array(
+        /*#__PURE__*/ l.ref<LabelDefs.Label>((() => LabelDefs.label) as any),
+      ),
+    ),
+    indexedAt: /*#__PURE__*/ l.string({ format: 'datetime' }),
+  }),
+)
+
+export { profileView }

@@ -37,7 +37,15 @@ type TrackView = {
    */
   duration?: number
   description?: string
+
+  /**
+   * Where a client plays the track: the AppView's /audio/<did>/<rkey>, which redirects to the audio. Absent when the track has no audio the AppView can serve.
+   */
   audioUrl?: l.UriString
+
+  /**
+   * The record's imageUrl, only when the AppView trusts its origin.
+   */
   imageUrl?: l.UriString
   createdAt?: l.DatetimeString
   indexedAt: l.DatetimeString
@@ -196,3 +204,59 @@ const listView = /*#__PURE__*/ l.typedObject<ListView>(
 )
 
 export { listView }
+
+/** A like of a track: who liked it and when. */
+type LikeView = {
+  $type?: 'fm.plyr.feed.defs#likeView'
+
+  /**
+   * The like record.
+   */
+  uri: l.AtUriString
+  actor: ActorDefs.ProfileViewBasic
+  createdAt: l.DatetimeString
+  indexedAt: l.DatetimeString
+}
+
+export type { LikeView }
+
+/** A like of a track: who liked it and when. */
+const likeView = /*#__PURE__*/ l.typedObject<LikeView>(
+  $nsid,
+  'likeView',
+  /*#__PURE__*/ l.object({
+    uri: /*#__PURE__*/ l.string({ format: 'at-uri' }),
+    actor: /*#__PURE__*/ l.ref<ActorDefs.ProfileViewBasic>(
+      (() => ActorDefs.profileViewBasic) as any,
+    ),
+    createdAt: /*#__PURE__*/ l.string({ format: 'datetime' }),
+    indexedAt: /*#__PURE__*/ l.string({ format: 'datetime' }),
+  }),
+)
+
+export { likeView }
+
+/** A tag and the number of visible tracks carrying it. */
+type TagView = {
+  $type?: 'fm.plyr.feed.defs#tagView'
+
+  /**
+   * Lowercase, as tags are matched.
+   */
+  name: string
+  trackCount: number
+}
+
+export type { TagView }
+
+/** A tag and the number of visible tracks carrying it. */
+const tagView = /*#__PURE__*/ l.typedObject<TagView>(
+  $nsid,
+  'tagView',
+  /*#__PURE__*/ l.object({
+    name: /*#__PURE__*/ l.string(),
+    trackCount: /*#__PURE__*/ l.integer({ minimum: 0 }),
+  }),
+)
+
+export { tagView }

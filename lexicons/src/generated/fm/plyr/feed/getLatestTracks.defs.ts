@@ -12,6 +12,9 @@ type $nsid = typeof $nsid
 export { $nsid }
 
 export const $params = /*#__PURE__*/ l.params({
+  tag: /*#__PURE__*/ l.optional(
+    /*#__PURE__*/ l.string({ minLength: 1, maxLength: 500 }),
+  ),
   limit: /*#__PURE__*/ l.optional(
     /*#__PURE__*/ l.withDefault(
       /*#__PURE__*/ l.integer({ minimum: 1, maximum: 100 }),
@@ -36,7 +39,7 @@ export type $OutputBody<B = l.BinaryData> = l.InferPayloadBody<
   B
 >
 
-/** The newest tracks on the network, newest first. */
+/** The newest tracks on the network, newest first; with `tag`, only the tracks carrying that tag. */
 const main = /*#__PURE__*/ l.query($nsid, $params, $output)
 
 export { main }

@@ -1,0 +1,38 @@
+import type { Server } from '@atproto/xrpc-server'
+import { fm } from '@plyr/lexicons'
+import type { AppContext } from '../../../../context.js'
+import { hydrateLabels } from '../../../../hydration/labels.js'
+import { resolveActor } from '../../../../pipeline/actor.js'
+import { profileCounts } from '../../../../pipeline/profile-counts.js'
+import { readerFor } from '../../../../pipeline/reader.js'
+import { presentProfile } from '../../../../views/profile.js'
+
+export default function (server: Server, ctx: AppContext) {
+  server.add(fm.plyr.actor.getProfile.main, {
+    auth: ctx.auth.optional,
+    handler: async ({ params, auth }) => {
+      const reader = readerFor(ctx, auth)
+      // ActorNotFound / ActorTakenDown when the actor is unknown or hidden
+      const actor = await resolveActor(reader, params.actor)
+      const [profile, counts, labels] = await Promise.all([
+        ctx.db
+          .selectFrom('artist_profile')
+          .select('bio')
+          .where('did', '=', actor.did)
+          .executeTakeFirst(),
+        profileCounts(reader, actor.did),
+        hydrateLabels(ctx.db, reader.labelers, [actor.did]),
+      ])
+      return {
+        encoding: 'application/json',
+        body: {
+          profile: presentProfile(actor, {
+            bio: profile?.bio ?? null,
+            counts,
+            labels: labels.get(actor.did) ?? [],
+          }),
+        },
+      }
+    },
+  })
+}

@@ -1,0 +1,54 @@
+import type { Request, Response } from 'express'
+import { PlyrNamespace } from '@plyr/lexicons'
+import type { AppContext } from '../context.js'
+import { hydrateLabels } from '../hydration/labels.js'
+import { parseRecordPath } from '../links.js'
+import { audioSource } from '../rules/audio.js'
+import { visibility } from '../rules/visibility.js'
+import { sendError } from './errors.js'
+
+export const AUDIO_PREFIX = '/audio'
+
+/**
+ * GET /audio/<did>/<rkey>: where a track's audio is. A 307 to its trusted `audioUrl` or to
+ * its `audioBlob` on the artist's PDS (com.atproto.sync.getBlob); 404 for a track that is
+ * unknown, hidden, or has no audio plyr may send a listener to (an untrusted URL only);
+ * 451 for a track or artist taken down by a label; 400 for a malformed identifier. Answers
+ * from the index alone: the audio is never fetched.
+ */
+export function audioHandler(ctx: AppContext) {
+  const trackCollection = new PlyrNamespace(ctx.cfg.indexer.namespace).collection('track')
+  return async (req: Request, res: Response): Promise<void> => {
+    const ref = parseRecordPath(req.path.slice(AUDIO_PREFIX.length + 1))
+    if (!ref) {
+      sendError(res, 400, 'InvalidRequest', 'expected /audio/<did>/<record key>')
+      return
+    }
+    const uri = `at://${ref.did}/${trackCollection}/${ref.rkey}`
+    const row = await ctx.db
+      .selectFrom('track')
+      .innerJoin('actor', 'actor.did', 'track.did')
+      .selectAll('actor')
+      .select(['track.audio_url', 'track.audio_url_trusted', 'track.audio_blob_cid'])
+      .where('track.uri', '=', uri)
+      .executeTakeFirst()
+    const labels = row
+      ? await hydrateLabels(ctx.db, ctx.cfg.acceptedLabelers, [uri, row.did])
+      : new Map()
+    const hidden = visibility(row, labels, uri)
+    if (hidden === 'taken-down') {
+      sendError(res, 451, 'TrackTakenDown', `track taken down: ${uri}`)
+      return
+    }
+    if (hidden || !row) {
+      sendError(res, 404, 'TrackNotFound', `track not found: ${uri}`)
+      return
+    }
+    const location = audioSource(row, row.pds)
+    if (!location) {
+      sendError(res, 404, 'AudioNotFound', `track has no audio plyr can serve: ${uri}`)
+      return
+    }
+    res.status(307).set('Location', location).end()
+  }
+}

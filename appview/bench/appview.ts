@@ -50,10 +50,27 @@ async function loadNetwork() {
       stepStarted = now
     })
     log(`network loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`)
-    const { rows } = await sql<{ table: string; rows: number }>`
-      select relname as table, n_live_tup::int as rows from pg_stat_user_tables
-      where relname not like 'kysely%' order by relname`.execute(database.db)
-    log(`rows: ${rows.map((r) => `${r.table} ${r.rows}`).join(', ')}`)
+    const tables = [
+      'actor',
+      'track',
+      'track_tag',
+      'like',
+      'comment',
+      'list',
+      'list_item',
+      'label',
+      'record',
+    ] as const
+    const counts = await Promise.all(
+      tables.map(async (t) => {
+        const { n } = await database.db
+          .selectFrom(t)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+        return `${t} ${n}`
+      }),
+    )
+    log(`rows: ${counts.join(', ')}`)
     return await sampleRequests(database.db, 1000)
   } finally {
     await database.destroy()

@@ -125,7 +125,7 @@ export async function generateNetwork(
   })
 }
 
-/** Drops every index and primary key of the index tables; returns the statements that rebuild them. */
+/** Drops every index and primary key in the schema; returns the statements that rebuild them. */
 async function dropIndexes(db: Kysely<IndexSchema>): Promise<string[]> {
   const { rows: keys } = await sql<{ table: string; name: string; definition: string }>`
     select conrelid::regclass::text as table, conname as name,
@@ -207,7 +207,7 @@ async function insertNetwork(
       select uri, did, ${oneOf(CIDS, n, 30)}, ${words(n, 31, 3)}, 'Actor ' || artist,
         case when ${draw(n, 34)} < 0.5 then ${words(n, 35, 2)} end, 60 + ${pick(n, 37, 400)},
         -- liner notes on some tracks
-        case when ${draw(n, 36)} < 0.4 then ${oneOf(DESCRIPTIONS, n, 38)} end,
+        case when ${draw(n, 42)} < 0.4 then ${oneOf(DESCRIPTIONS, n, 38)} end,
         ${oneOf(['mp3', 'flac', 'wav'], n, 39)},
         'https://cdn.plyr.fm/audio/' || split_part(uri, '/', 5) || '.mp3', true,
         'https://cdn.plyr.fm/images/' || split_part(uri, '/', 5) || '.jpg', true, null,

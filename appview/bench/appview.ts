@@ -15,6 +15,8 @@ const root = join(import.meta.dirname, '../..')
 const DATABASE = 'plyr_bench_appview'
 const CONNECTIONS = 64
 const WARMUP_SECONDS = 3
+/** The measured seconds of every target are taken in this many turns through them. */
+const ROUNDS = 5
 const seconds = Number(process.env.BENCH_SECONDS || 10)
 if (!Number.isFinite(seconds) || seconds <= 0) throw new Error('BENCH_SECONDS must be positive')
 const adminUrl = process.env.PLYR_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -159,6 +161,7 @@ try {
     connections: CONNECTIONS,
     warmupSeconds: WARMUP_SECONDS,
     seconds,
+    rounds: ROUNDS,
     targets,
   })
 } finally {

@@ -1,7 +1,9 @@
 // Child process of the AppView benchmark: a closed-loop load generator. Reads a LoadPlan
 // (JSON) on stdin; for each target, keeps `connections` requests in flight (each
 // connection sends its next request when the last answer arrived), first for a warm-up,
-// then for `seconds` measured, and prints one JSON line per target on stdout.
+// then for `seconds` measured, and prints one JSON line per target on stdout. The
+// measured seconds are taken in `rounds` turns through the targets, so a change in what
+// else the machine runs weighs on every target alike, not on whichever ran at the time.
 import { text } from 'node:stream/consumers'
 import { Pool } from 'undici'
 
@@ -10,6 +12,7 @@ export type LoadPlan = {
   connections: number
   warmupSeconds: number
   seconds: number
+  rounds: number
   /** Request paths per target; each request picks one at random. */
   targets: { name: string; paths: string[] }[]
 }
@@ -64,17 +67,29 @@ function percentile(sorted: Float64Array, p: number): number {
 const plan = JSON.parse(await text(process.stdin)) as LoadPlan
 const pool = new Pool(plan.url, { connections: plan.connections, pipelining: 1 })
 try {
-  for (const target of plan.targets) {
-    process.stderr.write(
-      `load: ${target.name}: ${plan.warmupSeconds} s warm-up, ${plan.seconds} s measured, ${plan.connections} connections\n`,
-    )
-    await drive(pool, plan, target.paths, plan.warmupSeconds)
-    const { latencies, errors, bytes, elapsed } = await drive(
-      pool,
-      plan,
-      target.paths,
-      plan.seconds,
-    )
+  process.stderr.write(
+    `load: ${plan.targets.length} targets, ${plan.connections} connections, ${plan.warmupSeconds} s warm-up each, then ${plan.seconds} s each in ${plan.rounds} rounds\n`,
+  )
+  for (const target of plan.targets) await drive(pool, plan, target.paths, plan.warmupSeconds)
+  const totals = plan.targets.map(() => ({
+    latencies: [] as number[],
+    errors: 0,
+    bytes: 0,
+    elapsed: 0,
+  }))
+  for (let round = 1; round <= plan.rounds; round++) {
+    process.stderr.write(`load: round ${round} of ${plan.rounds}\n`)
+    for (const [i, target] of plan.targets.entries()) {
+      const run = await drive(pool, plan, target.paths, plan.seconds / plan.rounds)
+      const total = totals[i]!
+      for (const latency of run.latencies) total.latencies.push(latency)
+      total.errors += run.errors
+      total.bytes += run.bytes
+      total.elapsed += run.elapsed
+    }
+  }
+  for (const [i, target] of plan.targets.entries()) {
+    const { latencies, errors, bytes, elapsed } = totals[i]!
     const sorted = Float64Array.from(latencies).sort()
     const round = (x: number) => Math.round(x * 100) / 100
     const result: LoadResult = {

@@ -14,15 +14,16 @@ type Page = {
  * `ttlMs` is rebuilt in the background while requests still get it, so no request waits
  * for a rebuild; a page older than twice `ttlMs` is never served. Requests that find no
  * page share one build. A failed build is not kept. `ttlMs` 0 turns the cache off.
- * Holds at most `maxPages`, dropping the oldest first. Nothing in it is needed by another
- * replica: it only spares this one repeating the same queries.
+ * Holds at most `maxPages` (a 50-track page is some 60 kB), dropping the oldest first.
+ * Nothing in it is needed by another replica: it only spares this one repeating the same
+ * queries.
  */
 export class PageCache {
   private readonly pages = new Map<string, Page>()
 
   constructor(
     private readonly ttlMs: number,
-    private readonly maxPages = 1000,
+    private readonly maxPages = 200,
   ) {}
 
   async get(key: string, build: () => Promise<Buffer>): Promise<Buffer> {

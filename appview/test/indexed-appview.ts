@@ -12,6 +12,8 @@ export type IndexedAppView = {
   client: Client
   /** How many SQL statements the AppView has run so far. */
   statements(): number
+  /** Indexes more events, as the indexer would while the AppView serves. */
+  index(events: IndexEvent[]): Promise<void>
   /** A raw GET, for status codes and error names. */
   get(path: string): Promise<{ status: number; body: Record<string, unknown> }>
   destroy(): Promise<void>
@@ -24,7 +26,16 @@ export async function openIndexedDatabase(
   trustedMediaOrigins: string[] = [],
 ): Promise<TestDatabase> {
   const database = await openTestDatabase()
-  const processor = new Processor({
+  await testProcessor(database, lookupActor, trustedMediaOrigins).apply(events)
+  return database
+}
+
+function testProcessor(
+  database: TestDatabase,
+  lookupActor: ActorLookup,
+  trustedMediaOrigins: string[],
+): Processor {
+  return new Processor({
     db: database.db,
     plugins: createPlugins(new PlyrNamespace(), {
       trustedMediaOrigins: new Set(trustedMediaOrigins),
@@ -32,8 +43,6 @@ export async function openIndexedDatabase(
     lookupActor,
     logger: pino({ level: 'silent' }),
   })
-  await processor.apply(events)
-  return database
 }
 
 /**
@@ -48,7 +57,9 @@ export async function startIndexedAppView(
 ): Promise<IndexedAppView> {
   const logger = pino({ level: 'silent' })
   const cfg = appViewConfigFromEnv({ PORT: '0', ...env })
-  const database = await openIndexedDatabase(events, lookupActor, cfg.indexer.trustedMediaOrigins)
+  const database = await openTestDatabase()
+  const processor = testProcessor(database, lookupActor, cfg.indexer.trustedMediaOrigins)
+  await processor.apply(events)
   let statements = 0
   const server = new AppViewServer({
     cfg,
@@ -68,6 +79,9 @@ export async function startIndexedAppView(
     url,
     client: new Client({ service: url }),
     statements: () => statements,
+    async index(more) {
+      await processor.apply(more)
+    },
     async get(path) {
       const res = await fetch(`${url}${path}`)
       return { status: res.status, body: (await res.json()) as Record<string, unknown> }

@@ -125,25 +125,37 @@ export async function generateNetwork(
   })
 }
 
-/** Drops every index and primary key in the schema; returns the statements that rebuild them. */
+/**
+ * Drops every index, primary key and foreign key in the schema; returns the statements
+ * that rebuild them (keys first, then indexes, then the foreign keys that need the keys).
+ */
 async function dropIndexes(db: Kysely<IndexSchema>): Promise<string[]> {
-  const { rows: keys } = await sql<{ table: string; name: string; definition: string }>`
-    select conrelid::regclass::text as table, conname as name,
+  const { rows: constraints } = await sql<{
+    table: string
+    name: string
+    type: 'p' | 'f'
+    definition: string
+  }>`
+    select conrelid::regclass::text as table, conname as name, contype as type,
       pg_get_constraintdef(oid) as definition
-    from pg_constraint where contype = 'p' and connamespace = current_schema()::regnamespace
+    from pg_constraint
+    where contype in ('p', 'f') and connamespace = current_schema()::regnamespace
   `.execute(db)
   const { rows: indexes } = await sql<{ name: string; definition: string }>`
     select indexname as name, indexdef as definition from pg_indexes
     where schemaname = current_schema()
       and indexname not in (select conname from pg_constraint where contype = 'p')
   `.execute(db)
+  const keys = constraints.filter((c) => c.type === 'p')
+  const foreignKeys = constraints.filter((c) => c.type === 'f')
+  const drop = (c: { table: string; name: string }) =>
+    sql`alter table ${sql.raw(c.table)} drop constraint ${sql.ref(c.name)}`.execute(db)
+  const add = (c: { table: string; name: string; definition: string }) =>
+    `alter table ${c.table} add constraint "${c.name}" ${c.definition}`
+  for (const c of foreignKeys) await drop(c)
   for (const i of indexes) await sql`drop index ${sql.ref(i.name)}`.execute(db)
-  for (const k of keys)
-    await sql`alter table ${sql.raw(k.table)} drop constraint ${sql.ref(k.name)}`.execute(db)
-  return [
-    ...keys.map((k) => `alter table ${k.table} add constraint "${k.name}" ${k.definition}`),
-    ...indexes.map((i) => i.definition),
-  ]
+  for (const c of keys) await drop(c)
+  return [...keys.map(add), ...indexes.map((i) => i.definition), ...foreignKeys.map(add)]
 }
 
 async function insertNetwork(

@@ -28,7 +28,11 @@ export type TestAppView = {
   destroy(): Promise<void>
 }
 
-export type IndexedAppView = TestAppView & { database: TestDatabase }
+export type IndexedAppView = TestAppView & {
+  database: TestDatabase
+  /** Indexes more events, as the indexer would while the AppView serves. */
+  index(events: IndexEvent[]): Promise<void>
+}
 
 /** Records the statements that run: a subquery is transformed too, but never runs alone. */
 class StatementRecorder implements KyselyPlugin {
@@ -84,7 +88,16 @@ export async function openIndexedDatabase(
   trustedMediaOrigins: string[] = [],
 ): Promise<TestDatabase> {
   const database = await openTestDatabase()
-  const processor = new Processor({
+  await testProcessor(database, lookupActor, trustedMediaOrigins).apply(events)
+  return database
+}
+
+function testProcessor(
+  database: TestDatabase,
+  lookupActor: ActorLookup,
+  trustedMediaOrigins: string[],
+): Processor {
+  return new Processor({
     db: database.db,
     plugins: createPlugins(new PlyrNamespace(), {
       trustedMediaOrigins: new Set(trustedMediaOrigins),
@@ -92,8 +105,6 @@ export async function openIndexedDatabase(
     lookupActor,
     logger: pino({ level: 'silent' }),
   })
-  await processor.apply(events)
-  return database
 }
 
 /**
@@ -106,15 +117,20 @@ export async function startIndexedAppView(
   lookupActor: ActorLookup,
   env: Record<string, string> = {},
 ): Promise<IndexedAppView> {
-  const database = await openIndexedDatabase(
-    events,
+  const database = await openTestDatabase()
+  const processor = testProcessor(
+    database,
     lookupActor,
     testConfig(env).indexer.trustedMediaOrigins,
   )
+  await processor.apply(events)
   const app = await startAppView(database.db, env)
   return {
     ...app,
     database,
+    async index(more) {
+      await processor.apply(more)
+    },
     async destroy() {
       await app.destroy()
       await database.destroy()

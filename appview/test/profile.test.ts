@@ -82,7 +82,7 @@ describe(`profiles and platform stats on ${testDatabaseKind()}`, () => {
   it('platform stats total the visible catalogue', async () => {
     const stats = await app.client.call(fm.plyr.stats.getPlatformStats, {})
     // Aurora 0-5 and Basil 0; Aurora 5 states no duration; hidden tracks are left out
-    expect(stats).toEqual({ trackCount: 7, artistCount: 2, audioSeconds: 800 })
+    expect(stats).toEqual({ trackCount: 7, artistCount: 2, audioSeconds: 800, playCount: 0 })
   })
 
   it('platform stats follow takedowns', async () => {
@@ -93,7 +93,7 @@ describe(`profiles and platform stats on ${testDatabaseKind()}`, () => {
       .execute()
     try {
       const stats = await app.client.call(fm.plyr.stats.getPlatformStats, {})
-      expect(stats).toEqual({ trackCount: 6, artistCount: 1, audioSeconds: 600 })
+      expect(stats).toEqual({ trackCount: 6, artistCount: 1, audioSeconds: 600, playCount: 0 })
     } finally {
       await app.database.db
         .updateTable('actor')

@@ -29,10 +29,23 @@ describe(`the read path's SQL on ${testDatabaseKind()}`, () => {
   let database: TestDatabase
   let app: TestAppView
   let samples: SampledRequests
+  const schema: string[][] = []
+  /** Every index and constraint, as Postgres would create it. */
+  const indexesAndKeys = async () =>
+    (
+      await sql<{ definition: string }>`
+        select indexdef as definition from pg_indexes where schemaname = current_schema()
+        union all
+        select conrelid::regclass || ' ' || pg_get_constraintdef(oid) from pg_constraint
+        where connamespace = current_schema()::regnamespace
+        order by 1`.execute(database.db)
+    ).rows.map((r) => r.definition)
 
   beforeAll(async () => {
     database = await openTestDatabase()
+    schema.push(await indexesAndKeys())
     await generateNetwork(database.db, networkScale(0.1))
+    schema.push(await indexesAndKeys())
     samples = await sampleRequests(database.db, 5)
     app = await startAppView(database.db, { ACCEPTED_LABELERS: BENCH_LABELER })
   }, 180_000)
@@ -48,6 +61,11 @@ describe(`the read path's SQL on ${testDatabaseKind()}`, () => {
     expect({ path, status: res.status }).toEqual({ path, status: 200 })
     return { statements: app.executed().slice(before), body: res.body as { cursor?: string } }
   }
+
+  it('the generator leaves every index and key of the schema as the migrations made it', () => {
+    expect(schema[0]!.length).toBeGreaterThan(20)
+    expect(schema[1]).toEqual(schema[0])
+  })
 
   it('getLatestTracks issues as many statements for 100 tracks as for 10', async () => {
     const feed = '/xrpc/fm.plyr.feed.getLatestTracks'

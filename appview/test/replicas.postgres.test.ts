@@ -1,12 +1,8 @@
-import { once } from 'node:events'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { Secp256k1Keypair } from '@atproto/crypto'
-import { createServiceJwt } from '@atproto/xrpc-server'
 import type { TestDatabase } from '@plyr/db/testing'
 import { put, subjectRecord, trackRecord } from '@plyr/indexer/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type AppViewProcess, startAppViewProcess } from './appview-process.js'
+import { type DidWebViewer, startDidWebViewer } from './did-web-viewer.js'
 import { openIndexedDatabase } from './indexed-appview.js'
 
 const aurora = 'did:plc:aurora00000000000000000'
@@ -17,41 +13,11 @@ const uri = (did: string, n: number) => `at://${did}/${T}/t${n}`
 const when = (n: number) => new Date(Date.UTC(2026, 0, 1, 0, Math.floor(n / 3))).toISOString()
 // the replicas sit behind one public URL, so they share one DID: the service JWT audience
 const PUBLIC_URL = 'https://plyr.example.com'
-
-/** A viewer whose did:web document (with a real key) this test serves on localhost. */
-async function startDidWebViewer() {
-  const key = await Secp256k1Keypair.create()
-  const http: Server = createServer()
-  http.listen(0, '127.0.0.1')
-  await once(http, 'listening')
-  const did = `did:web:localhost%3A${(http.address() as AddressInfo).port}`
-  const doc = {
-    '@context': ['https://www.w3.org/ns/did/v1'],
-    id: did,
-    verificationMethod: [
-      {
-        id: `${did}#atproto`,
-        type: 'Multikey',
-        controller: did,
-        publicKeyMultibase: key.did().slice('did:key:'.length),
-      },
-    ],
-  }
-  http.on('request', (req, res) => {
-    if (req.url !== '/.well-known/did.json') return void res.writeHead(404).end()
-    res.setHeader('content-type', 'application/json').end(JSON.stringify(doc))
-  })
-  return {
-    did,
-    jwt: (lxm: string) =>
-      createServiceJwt({ iss: did, aud: 'did:web:plyr.example.com', lxm, keypair: key }),
-    close: () => new Promise((resolve) => http.close(resolve)),
-  }
-}
+const AUDIENCE = 'did:web:plyr.example.com'
 
 describe('two AppView processes on one Postgres database', () => {
   let database: TestDatabase
-  let viewer: Awaited<ReturnType<typeof startDidWebViewer>>
+  let viewer: DidWebViewer
   let a: AppViewProcess
   let b: AppViewProcess
 
@@ -157,7 +123,7 @@ describe('two AppView processes on one Postgres database', () => {
 
   it('give the same answers to one viewer, with one service JWT presented to both', async () => {
     const path = `fm.plyr.feed.getTrack?uri=${encodeURIComponent(uri(aurora, 2))}`
-    const jwt = await viewer.jwt('fm.plyr.feed.getTrack')
+    const jwt = await viewer.jwt(AUDIENCE, 'fm.plyr.feed.getTrack')
     const [fromA, fromB] = [await get(a, path, jwt), await get(b, path, jwt)]
     expect(fromA).toMatchObject({
       status: 200,
@@ -169,7 +135,7 @@ describe('two AppView processes on one Postgres database', () => {
       },
     })
     expect(fromB).toEqual(fromA)
-    const latest = await viewer.jwt('fm.plyr.feed.getLatestTracks')
+    const latest = await viewer.jwt(AUDIENCE, 'fm.plyr.feed.getLatestTracks')
     expect(await get(b, 'fm.plyr.feed.getLatestTracks', latest)).toEqual(
       await get(a, 'fm.plyr.feed.getLatestTracks', latest),
     )

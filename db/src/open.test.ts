@@ -32,6 +32,7 @@ describe(`data layer on ${testDatabaseKind()}`, () => {
       'like',
       'list',
       'list_item',
+      'play',
       'record',
       'tombstone',
       'track',

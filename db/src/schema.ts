@@ -1,4 +1,4 @@
-import type { ColumnType, Insertable, Selectable } from 'kysely'
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
 
 /** Timestamps are written as ISO strings or Dates and always read as Dates. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>
@@ -59,9 +59,14 @@ export interface TrackTable {
   image_url: string | null
   image_url_trusted: boolean
   audio_blob_cid: string | null
-  /** Recomputed from the like and comment rows whenever they change; never incremented. */
+  /**
+   * Recomputed from the like, comment and play rows whenever they change; never
+   * incremented. The indexer keeps the like and comment counts, the AppView the play
+   * count (it owns `play`); a record update leaves all three alone.
+   */
   like_count: ColumnType<number, number | undefined, number>
   comment_count: ColumnType<number, number | undefined, number>
+  play_count: ColumnType<number, number | undefined, number>
   created_at: Timestamp
   indexed_at: Timestamp
   /** The earlier of created_at and indexed_at: a future createdAt cannot top the feed. */
@@ -130,6 +135,18 @@ export interface InvalidRecordTable {
   seen_at: Timestamp
 }
 
+/**
+ * A counted play of a track (see the AppView's `/audio` route): the AppView's own data,
+ * written by it alone. `listener_did` is the viewer's DID when a service JWT named one,
+ * null for an anonymous play (nothing else about the client is stored).
+ */
+export interface PlayTable {
+  id: Generated<number>
+  track_uri: string
+  listener_did: string | null
+  played_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
 /** The processed position of an event source, saved with the rows it covers. */
 export interface CursorTable {
   source: string
@@ -162,6 +179,7 @@ export interface IndexSchema {
   track_tag: TrackTagTable
   like: LikeTable
   comment: CommentTable
+  play: PlayTable
   list: ListTable
   list_item: ListItemTable
   cursor: CursorTable

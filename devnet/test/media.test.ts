@@ -58,6 +58,11 @@ describe("media from the artist's PDS", () => {
     const played = await fetch(track.audioUrl!)
     expect(played.status).toBe(200)
     expect(new Uint8Array(await played.arrayBuffer())).toEqual(audio)
+    const seek = await fetch(track.audioUrl!, { headers: { range: 'bytes=32768-' } })
+    expect(seek.ok).toBe(true)
+    await seek.arrayBuffer()
+    // both requests from the start counted as plays, the seek did not
+    expect((await appview.call(fm.plyr.feed.getTrack, { uri })).track.playCount).toBe(2)
     const shown = await fetch(track.artist.avatar!)
     expect(new Uint8Array(await shown.arrayBuffer())).toEqual(image)
   })

@@ -1,7 +1,7 @@
 import { lexToJson } from '@atproto/lex'
 import { type Kysely, sql } from 'kysely'
 import type { Logger } from 'pino'
-import type { AccountStatus, IndexSchema } from '@plyr/db'
+import { type AccountStatus, type IndexSchema, recountTracks } from '@plyr/db'
 import type { CheckedRecord, CommitEvent, IndexEvent } from './events.js'
 import type { IndexerMetrics } from './metrics.js'
 import type { IndexedRecord, RecordPlugin, Tx } from './plugins/plugin.js'
@@ -12,7 +12,6 @@ import {
   setIdentity,
   setStatuses,
 } from './store/actors.js'
-import { recountTracks } from './store/aggregates.js'
 import { saveCursor } from './store/cursors.js'
 import {
   type Deletion,
@@ -194,7 +193,8 @@ export class Processor {
       const recs = writes.get(plugin)
       if (recs) touched.push(...(await plugin.upsert(tx, recs)))
     }
-    if (touched.length > 0) await recountTracks(tx, touched)
+    // the counts of the rows the indexer writes; play_count is the AppView's
+    if (touched.length > 0) await recountTracks(tx, touched, ['like_count', 'comment_count'])
     if (invalid.length > 0) {
       await recordInvalid(tx, invalid, now)
       for (const r of invalid) this.opts.logger.warn(r, 'skipping invalid record')

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http'
 import {
   type DidDocument,
   getKey,
@@ -44,9 +45,18 @@ export class ServiceAuth {
   }
 
   /** The caller as viewer when the request carries a valid service JWT; anonymous without one. */
-  optional = async ({ req }: MethodAuthContext): Promise<ViewerAuth> => {
+  optional = async ({ req }: MethodAuthContext): Promise<ViewerAuth> => ({
+    credentials: { viewer: await this.viewer(req, parseReqNsid(req)) },
+  })
+
+  /**
+   * The account a request's service JWT vouches for; null without an authorization header.
+   * `lxm`: the method the JWT must name, or null for a plain HTTP route, which has none (any
+   * JWT whose audience is this AppView then serves).
+   */
+  async viewer(req: IncomingMessage, lxm: string | null): Promise<string | null> {
     const header = req.headers.authorization
-    if (header === undefined) return { credentials: { viewer: null } }
+    if (header === undefined) return null
     const token = /^Bearer +(\S+)$/i.exec(header.trim())?.[1]
     if (token === undefined) {
       throw new AuthRequiredError('authorization must be a Bearer service JWT', 'BadJwt')
@@ -54,7 +64,7 @@ export class ServiceAuth {
     const payload = await verifyJwt(
       token,
       null, // checked below: two forms of our DID are accepted
-      parseReqNsid(req),
+      lxm,
       (iss, forceRefresh) => this.signingKey(iss, forceRefresh),
     ).catch((err: unknown) => {
       // verifyJwt lets JSON.parse errors from a mangled token escape untyped
@@ -64,7 +74,7 @@ export class ServiceAuth {
     if (!this.audiences.has(payload.aud)) {
       throw new AuthRequiredError('jwt audience does not match service did', 'BadJwtAudience')
     }
-    return { credentials: { viewer: payload.iss } }
+    return payload.iss
   }
 
   private async signingKey(iss: string, forceRefresh: boolean): Promise<string> {

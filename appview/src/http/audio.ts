@@ -3,7 +3,9 @@ import { PlyrNamespace } from '@plyr/lexicons'
 import type { AppContext } from '../context.js'
 import { hydrateLabels } from '../hydration/labels.js'
 import { parseRecordPath } from '../links.js'
+import { recordPlay } from '../plays/record-play.js'
 import { audioSource } from '../rules/audio.js'
+import { startsPlayback } from '../rules/play.js'
 import { visibility } from '../rules/visibility.js'
 import { sendError } from './errors.js'
 
@@ -15,6 +17,10 @@ export const AUDIO_PREFIX = '/audio'
  * unknown, hidden, or has no audio plyr may send a listener to (an untrusted URL only);
  * 451 for a track or artist taken down by a label; 400 for a malformed identifier. Answers
  * from the index alone: the audio is never fetched.
+ *
+ * A 307 that starts playback (rules/play.ts) counts a play before it is sent: as the
+ * viewer a service JWT names (any lxm: this route is no XRPC method; a bad JWT is a 401,
+ * checked only here), else anonymously (plays/record-play.ts has the dedupe rule).
  */
 export function audioHandler(ctx: AppContext) {
   const trackCollection = new PlyrNamespace(ctx.cfg.indexer.namespace).collection('track')
@@ -48,6 +54,13 @@ export function audioHandler(ctx: AppContext) {
     if (!location) {
       sendError(res, 404, 'AudioNotFound', `track has no audio plyr can serve: ${uri}`)
       return
+    }
+    if (startsPlayback(req.method, req.headers.range)) {
+      const listener = await ctx.auth.viewer(req, null)
+      // a play that could not be counted must not stop it
+      await recordPlay(ctx.db, uri, listener).catch((err: unknown) => {
+        ctx.logger.error({ err, uri }, 'could not count a play')
+      })
     }
     res.status(307).set('Location', location).end()
   }

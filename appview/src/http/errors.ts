@@ -28,12 +28,18 @@ export function asyncRoute(handler: (req: Request, res: Response) => Promise<voi
 }
 
 /**
- * The last handler of the plain routes: a client error express raised itself (a path with
- * malformed percent-encoding) keeps its status; anything else is logged and a bare 500.
+ * The last handler of the plain routes: a typed XRPC error (a refused service JWT) passes
+ * through as it would in XRPC; a client error express raised itself (a path with malformed
+ * percent-encoding) keeps its status; anything else is logged and a bare 500.
  */
 export function plainErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, next) => {
     if (res.headersSent) return next(err)
+    if (err instanceof XRPCError && err.statusCode !== 500) {
+      const { error, message } = err.payload
+      sendError(res, err.statusCode, error ?? 'InvalidRequest', message ?? err.message)
+      return
+    }
     const status = (err as { status?: unknown }).status
     if (typeof status === 'number' && status >= 400 && status < 500) {
       sendError(res, status, 'InvalidRequest', (err as Error).message)

@@ -42,6 +42,7 @@ export function presentTrack(
     tags: track.tags,
     likeCount: track.like_count,
     commentCount: track.comment_count,
+    playCount: track.play_count,
     ...(context.labels.length > 0 ? { labels: context.labels.map(presentLabel) } : {}),
     ...(context.viewerKnown
       ? { viewer: context.viewerLike ? { like: context.viewerLike as ViewerLike } : {} }

@@ -4,6 +4,7 @@ import * as m0002 from './0002-labels.js'
 import * as m0005 from './0005-search.js'
 import * as m0006 from './0006-list-indexes.js'
 import * as m0007 from './0007-actor-pds.js'
+import * as m0008 from './0008-plays.js'
 
 /** Every migration, in order. Add new ones here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0005-search': m0005,
   '0006-list-indexes': m0006,
   '0007-actor-pds': m0007,
+  '0008-plays': m0008,
 }

@@ -75,7 +75,8 @@ export function trackPlugin(ns: PlyrNamespace, cfg: PluginConfig): RecordPlugin 
           sort_at: 'timestamptz',
         },
         rows,
-        // an edit keeps the track's first indexed time: it does not jump up the feed
+        // an edit keeps the track's first indexed time: it does not jump up the feed; the
+        // like, comment and play counts are not the record's, so an edit leaves them too
         sql`(uri) do update set ${setExcluded([
           'cid',
           'title',

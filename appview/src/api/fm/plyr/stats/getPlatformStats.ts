@@ -5,7 +5,10 @@ import type { AppContext } from '../../../../context.js'
 import { readerFor } from '../../../../pipeline/reader.js'
 import { visibleTracks } from '../../../../pipeline/visible.js'
 
-/** Totals over the visible tracks, in one query. No plays: they are not recorded yet. */
+/**
+ * Totals over the visible tracks, in one query. Plays are the tracks' play counts, each
+ * equal to its play rows (recomputed from them with every play), summed.
+ */
 export default function (server: Server, ctx: AppContext) {
   server.add(fm.plyr.stats.getPlatformStats.main, {
     handler: async () => {
@@ -15,6 +18,7 @@ export default function (server: Server, ctx: AppContext) {
           sql<number>`count(distinct "track"."did")::int`.as('artistCount'),
           // bigint, read as a number: exact up to 2^53 seconds
           sql<number>`coalesce(sum("track"."duration"), 0)::bigint`.as('audioSeconds'),
+          sql<number>`coalesce(sum("track"."play_count"), 0)::bigint`.as('playCount'),
         ])
         .executeTakeFirstOrThrow()
       return { encoding: 'application/json', body: totals }

@@ -54,6 +54,11 @@ type TrackView = {
   commentCount: number
 
   /**
+   * Plays this AppView counted: requests of audioUrl that started playback (a signed-in listener's repeats within 10 minutes count once).
+   */
+  playCount: number
+
+  /**
    * Labels in force on the track or its artist, from the labelers this AppView accepts.
    */
   labels?: LabelDefs.Label[]
@@ -103,6 +108,7 @@ const trackView = /*#__PURE__*/ l.typedObject<TrackView>(
     ),
     likeCount: /*#__PURE__*/ l.integer({ minimum: 0 }),
     commentCount: /*#__PURE__*/ l.integer({ minimum: 0 }),
+    playCount: /*#__PURE__*/ l.integer({ minimum: 0 }),
     labels: /*#__PURE__*/ l.optional(
       /*#__PURE__*/ l.array(
         /*#__PURE__*/ l.ref<LabelDefs.Label>((() => LabelDefs.label) as any),

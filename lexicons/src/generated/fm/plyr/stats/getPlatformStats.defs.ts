@@ -18,6 +18,7 @@ export const $output = /*#__PURE__*/ l.jsonPayload({
   trackCount: /*#__PURE__*/ l.integer({ minimum: 0 }),
   artistCount: /*#__PURE__*/ l.integer({ minimum: 0 }),
   audioSeconds: /*#__PURE__*/ l.integer({ minimum: 0 }),
+  playCount: /*#__PURE__*/ l.integer({ minimum: 0 }),
 })
 
 export type $Output<B = l.BinaryData> = l.InferPayload<typeof $output, B>
@@ -26,7 +27,7 @@ export type $OutputBody<B = l.BinaryData> = l.InferPayloadBody<
   B
 >
 
-/** Totals over the visible catalogue. Plays are not recorded yet, so there is no plays total. */
+/** Totals over the visible catalogue. */
 const main = /*#__PURE__*/ l.query($nsid, $params, $output)
 
 export { main }

@@ -17,6 +17,8 @@ const CONNECTIONS = 64
 const WARMUP_SECONDS = 3
 /** The measured seconds of every target are taken in this many turns through them. */
 const ROUNDS = 5
+/** The anonymous feed cache of the measured server (the production default). */
+const FEED_CACHE_MS = '1000'
 const seconds = Number(process.env.BENCH_SECONDS || 10)
 if (!Number.isFinite(seconds) || seconds <= 0) throw new Error('BENCH_SECONDS must be positive')
 const adminUrl = process.env.PLYR_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -80,7 +82,9 @@ async function loadNetwork() {
 }
 
 /** `npm start`'s entry point with production settings; resolves with the port it got. */
-async function startAppView(): Promise<{ proc: ChildProcess; url: string }> {
+async function startAppView(
+  env: Record<string, string> = {},
+): Promise<{ proc: ChildProcess; url: string }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'appview/src/bin/start.ts'], {
     cwd: root,
     env: {
@@ -91,6 +95,7 @@ async function startAppView(): Promise<{ proc: ChildProcess; url: string }> {
       PORT: '0',
       ACCEPTED_LABELERS: BENCH_LABELER,
       LOG_LEVEL: 'info',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
@@ -107,6 +112,11 @@ async function startAppView(): Promise<{ proc: ChildProcess; url: string }> {
     })
   })
   return { proc, url: `http://127.0.0.1:${port}` }
+}
+
+async function stopAppView(proc: ChildProcess): Promise<void> {
+  proc.kill('SIGTERM')
+  if (proc.exitCode === null) await once(proc, 'exit')
 }
 
 async function runLoad(plan: LoadPlan): Promise<Map<string, LoadResult>> {
@@ -152,7 +162,7 @@ const targets = [
     ),
   },
 ]
-const appview = await startAppView()
+const appview = await startAppView({ FEED_CACHE_MS })
 let results: Map<string, LoadResult>
 try {
   log(`AppView at ${appview.url}; driving ${targets.map((t) => t.name).join(', ')}`)
@@ -165,8 +175,24 @@ try {
     targets,
   })
 } finally {
-  appview.proc.kill('SIGTERM')
-  if (appview.proc.exitCode === null) await once(appview.proc, 'exit')
+  await stopAppView(appview.proc)
+}
+// the same feed with the anonymous page cache off: what building every page costs
+const uncached = await startAppView({ FEED_CACHE_MS: '0' })
+try {
+  log(`AppView without the feed cache at ${uncached.url}; driving getLatestTracks`)
+  const [feedTarget] = targets.filter((t) => t.name === 'getLatestTracks')
+  const run = await runLoad({
+    url: uncached.url,
+    connections: CONNECTIONS,
+    warmupSeconds: WARMUP_SECONDS,
+    seconds,
+    rounds: 1,
+    targets: [{ ...feedTarget!, name: 'getLatestTracks_uncached' }],
+  })
+  for (const [name, result] of run) results.set(name, result)
+} finally {
+  await stopAppView(uncached.proc)
 }
 
 const summary = (name: string) => {
@@ -179,6 +205,8 @@ console.log(
   JSON.stringify({
     baseline_rps: baseline.rps,
     ...Object.fromEntries(targets.slice(1).map((t) => [t.name, summary(t.name)])),
+    getLatestTracks_uncached: summary('getLatestTracks_uncached'),
+    feed_cache_ms: Number(FEED_CACHE_MS),
     feed_ratio: Number((feed.rps / baseline.rps).toFixed(3)),
   }),
 )

@@ -1,9 +1,9 @@
 import type { Server } from '@atproto/xrpc-server'
-import { sql } from 'kysely'
 import { fm } from '@plyr/lexicons'
 import type { AppContext } from '../../../../context.js'
 import { resolveActor } from '../../../../pipeline/actor.js'
 import { decodeKeyset, nextCursor, pastKeyset } from '../../../../pipeline/cursor.js'
+import { isNewestLikeOfPair } from '../../../../pipeline/newest-like.js'
 import { readerFor } from '../../../../pipeline/reader.js'
 import { trackViews } from '../../../../pipeline/tracks.js'
 import { visibleTracks } from '../../../../pipeline/visible.js'
@@ -23,19 +23,7 @@ export default function (server: Server, ctx: AppContext) {
         .innerJoin('like', 'like.subject_uri', 'track.uri')
         .select(['like.uri', 'like.created_at', 'like.subject_uri'])
         .where('like.did', '=', liker.did)
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('like as newer')
-                .select(sql.lit(1).as('one'))
-                .whereRef('newer.subject_uri', '=', 'like.subject_uri')
-                .whereRef('newer.did', '=', 'like.did')
-                .where(
-                  sql<boolean>`(${sql.ref('newer.created_at')}, ${sql.ref('newer.uri')}) > (${sql.ref('like.created_at')}, ${sql.ref('like.uri')})`,
-                ),
-            ),
-          ),
-        )
+        .where(isNewestLikeOfPair)
         .orderBy('like.created_at', 'desc')
         .orderBy('like.uri', 'desc')
         .limit(limit)

@@ -1,9 +1,9 @@
 import type { Server } from '@atproto/xrpc-server'
 import { fm } from '@plyr/lexicons'
-import { sql } from 'kysely'
 import type { AppContext } from '../../../../context.js'
 import { hydrateActors } from '../../../../hydration/actors.js'
 import { decodeKeyset, nextCursor, pastKeyset } from '../../../../pipeline/cursor.js'
+import { isNewestLikeOfPair } from '../../../../pipeline/newest-like.js'
 import { readerFor } from '../../../../pipeline/reader.js'
 import { trackView } from '../../../../pipeline/tracks.js'
 import { notLabelledHidden } from '../../../../rules/visibility.js'
@@ -27,19 +27,7 @@ export default function (server: Server, ctx: AppContext) {
         .where('like.subject_uri', '=', params.uri)
         .where('actor.status', '=', 'active')
         .where(notLabelledHidden(reader.labelers, 'like.uri', 'like.did'))
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('like as newer')
-                .select('newer.uri')
-                .whereRef('newer.subject_uri', '=', 'like.subject_uri')
-                .whereRef('newer.did', '=', 'like.did')
-                .where(
-                  sql<boolean>`(${sql.ref('newer.created_at')}, ${sql.ref('newer.uri')}) > (${sql.ref('like.created_at')}, ${sql.ref('like.uri')})`,
-                ),
-            ),
-          ),
-        )
+        .where(isNewestLikeOfPair)
         .orderBy('like.created_at', 'desc')
         .orderBy('like.uri', 'desc')
         .limit(limit)

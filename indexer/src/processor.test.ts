@@ -149,6 +149,42 @@ describe(`processor on ${testDatabaseKind()}`, () => {
     expect((await counts())?.like_count).toBe(1)
   })
 
+  it('an edit moving a like or comment to another track recounts both; an edited track keeps its counts', async () => {
+    const other = `at://${aurora}/${T}/t2`
+    await apply(createTrack(1), put('create', aurora, T, 't2', 2, trackRecord('Other')))
+    await apply(
+      put('create', basil, 'fm.plyr.like', 'l1', 3, subjectRecord(trackUri)),
+      put(
+        'create',
+        basil,
+        'fm.plyr.comment',
+        'c1',
+        4,
+        subjectRecord(trackUri, { text: 'hi', timestampMs: 0 }),
+      ),
+    )
+    await apply(put('update', aurora, T, 't1', 5, trackRecord('Northern Static (edit)')))
+    expect(await counts()).toEqual({ like_count: 1, comment_count: 1 })
+    await apply(
+      put('update', basil, 'fm.plyr.like', 'l1', 6, subjectRecord(other)),
+      put(
+        'update',
+        basil,
+        'fm.plyr.comment',
+        'c1',
+        7,
+        subjectRecord(other, { text: 'hi', timestampMs: 0 }),
+      ),
+    )
+    expect(await counts()).toEqual({ like_count: 0, comment_count: 0 })
+    const moved = await db()
+      .selectFrom('track')
+      .select(['like_count', 'comment_count'])
+      .where('uri', '=', other)
+      .executeTakeFirst()
+    expect(moved).toEqual({ like_count: 1, comment_count: 1 })
+  })
+
   it('recomputes counts from rows: replays and stale stored counts cannot skew them', async () => {
     await apply(createTrack(1))
     const like = put('create', basil, 'fm.plyr.like', 'l1', 2, subjectRecord(trackUri))

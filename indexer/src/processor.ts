@@ -4,7 +4,7 @@ import type { Logger } from 'pino'
 import { type AccountStatus, type IndexSchema, recountTracks } from '@plyr/db'
 import type { CheckedRecord, CommitEvent, IndexEvent } from './events.js'
 import type { IndexerMetrics } from './metrics.js'
-import type { IndexedRecord, RecordPlugin, Tx } from './plugins/plugin.js'
+import type { CountChanges, IndexedRecord, RecordPlugin, Tx } from './plugins/plugin.js'
 import {
   type ActorIdentity,
   insertActors,
@@ -67,10 +67,7 @@ export class Processor {
     // actors known by the time the batch's rows are written
     for (const did of newActors.keys()) known.add(did)
     await this.opts.db.transaction().execute(async (tx) => {
-      // Rows and cursor commit together, so if the database loses the last few commits in
-      // a crash, the cursor goes back with them and the events are read again: nothing
-      // is gained by waiting for each commit's WAL flush.
-      await sql`set local synchronous_commit = off`.execute(tx)
+      await BATCH_SETTINGS.execute(tx)
       await this.applyCommits(tx, events, latest, known, newActors, outcomes)
       this.applyActorEvents(events, known, newActors, identities, outcomes)
       for (const [did, identity] of identities) await setIdentity(tx, did, identity)
@@ -170,7 +167,14 @@ export class Processor {
         outcomes[i] = 'invalid'
         continue
       }
-      push(writes, plugin, { ...evt, cid: evt.cid!, record: evt.record!, json, indexedAt: now })
+      push(writes, plugin, {
+        ...evt,
+        cid: evt.cid!,
+        record: evt.record!,
+        json,
+        indexedAt: now,
+        stored: current !== undefined,
+      })
       outcomes[i] = 'applied'
     }
 
@@ -180,21 +184,25 @@ export class Processor {
     if (allDeletes.length > 0) await tombstoneRecords(tx, allDeletes, now)
     const allWrites = [...writes.values()].flat()
     if (allWrites.length > 0) await putRecords(tx, allWrites, stored.tombstones)
-    const touched: string[] = []
+    const recount = { likes: new Set<string>(), comments: new Set<string>() }
+    const collect = (changes: CountChanges) => {
+      for (const uri of changes.likes ?? []) recount.likes.add(uri)
+      for (const uri of changes.comments ?? []) recount.comments.add(uri)
+    }
     for (const plugin of this.opts.plugins.values()) {
       const dels = deletes.get(plugin)
       if (dels)
-        touched.push(
-          ...(await plugin.delete(
+        collect(
+          await plugin.delete(
             tx,
             dels.map((d) => d.uri),
-          )),
+          ),
         )
       const recs = writes.get(plugin)
-      if (recs) touched.push(...(await plugin.upsert(tx, recs)))
+      if (recs) collect(await plugin.upsert(tx, recs))
     }
     // the counts of the rows the indexer writes; play_count is the AppView's
-    if (touched.length > 0) await recountTracks(tx, touched, ['like_count', 'comment_count'])
+    await recountTracks(tx, { like_count: recount.likes, comment_count: recount.comments })
     if (invalid.length > 0) {
       await recordInvalid(tx, invalid, now)
       for (const r of invalid) this.opts.logger.warn(r, 'skipping invalid record')
@@ -258,6 +266,23 @@ export class Processor {
 }
 
 type NewActor = ActorIdentity & { firstEvent: number }
+
+/**
+ * The settings of a batch's transaction:
+ * - no waiting for each commit's WAL flush: rows and cursor commit together, so if the
+ *   database loses the last few commits in a crash, the cursor goes back with them and the
+ *   events are read again;
+ * - no sequential scans: every statement finds its rows by key, a few hundred of them.
+ *   Without fresh statistics (a fast-growing table between analyses, autovacuum off),
+ *   Postgres guesses that `= any` of that many keys matches most of a table and reads all
+ *   of it, so a batch would cost in proportion to the tables, not to itself;
+ * - no JIT: compiling costs more than such statements run, and a guessed cost can
+ *   trigger it.
+ */
+const BATCH_SETTINGS = sql`select
+  set_config('synchronous_commit', 'off', true),
+  set_config('enable_seqscan', 'off', true),
+  set_config('jit', 'off', true)`
 
 /** How many identity lookups of new actors run at once. */
 const LOOKUP_CONCURRENCY = 8

@@ -40,7 +40,7 @@ export async function recordPlay(
       if (recent) return false
     }
     await tx.insertInto('play').values({ track_uri: trackUri, listener_did: listener }).execute()
-    await recountTracks(tx, [trackUri], ['play_count'])
+    await recountTracks(tx, { play_count: [trackUri] })
     return true
   })
 }

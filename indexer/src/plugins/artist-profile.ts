@@ -41,7 +41,7 @@ export function artistProfilePlugin(ns: PlyrNamespace, cfg: PluginConfig): Recor
         rows,
         sql`(did) do update set ${setExcluded(['bio', 'avatar_url', 'avatar_url_trusted', 'created_at'])}`,
       )
-      return []
+      return {}
     },
 
     async delete(tx, uris) {
@@ -49,7 +49,7 @@ export function artistProfilePlugin(ns: PlyrNamespace, cfg: PluginConfig): Recor
         .deleteFrom('artist_profile')
         .where('did', '=', anyOf(selfProfileDids(uris)))
         .execute()
-      return []
+      return {}
     },
   }
 }

@@ -34,7 +34,7 @@ export function bskyProfilePlugin(): RecordPlugin {
           .where('did', '=', did)
           .execute()
       }
-      return []
+      return {}
     },
 
     async delete(tx, uris) {
@@ -43,7 +43,7 @@ export function bskyProfilePlugin(): RecordPlugin {
         .set({ display_name: null, avatar_cid: null })
         .where('did', '=', anyOf(selfProfileDids(uris)))
         .execute()
-      return []
+      return {}
     },
   }
 }

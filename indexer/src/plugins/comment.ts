@@ -1,6 +1,6 @@
 import type { PlyrNamespace } from '@plyr/lexicons'
 import { insertRows } from '../store/bulk.js'
-import type { RecordPlugin } from './plugin.js'
+import { type RecordPlugin, storedUris } from './plugin.js'
 import { deleteSubjectRows, subjectOf, subjectsOf } from './subject-records.js'
 
 type CommentRecord = { text: string; timestampMs: number; createdAt: string }
@@ -11,11 +11,7 @@ export function commentPlugin(ns: PlyrNamespace): RecordPlugin {
     validate: (record) => ns.validateRecord('comment', record),
 
     async upsert(tx, records) {
-      const before = await deleteSubjectRows(
-        tx,
-        'comment',
-        records.map((r) => r.uri),
-      )
+      const before = await deleteSubjectRows(tx, 'comment', storedUris(records))
       const rows = records.map(({ uri, did, record, indexedAt }) => {
         const r = record as unknown as CommentRecord
         return {
@@ -44,9 +40,9 @@ export function commentPlugin(ns: PlyrNamespace): RecordPlugin {
         },
         rows,
       )
-      return [...before, ...subjectsOf(records)]
+      return { comments: [...before, ...subjectsOf(records)] }
     },
 
-    delete: (tx, uris) => deleteSubjectRows(tx, 'comment', uris),
+    delete: async (tx, uris) => ({ comments: await deleteSubjectRows(tx, 'comment', uris) }),
   }
 }

@@ -1,6 +1,6 @@
 import type { PlyrNamespace } from '@plyr/lexicons'
 import { insertRows } from '../store/bulk.js'
-import type { RecordPlugin } from './plugin.js'
+import { type RecordPlugin, storedUris } from './plugin.js'
 import { deleteSubjectRows, subjectOf, subjectsOf } from './subject-records.js'
 
 export function likePlugin(ns: PlyrNamespace): RecordPlugin {
@@ -10,11 +10,7 @@ export function likePlugin(ns: PlyrNamespace): RecordPlugin {
 
     async upsert(tx, records) {
       // an update may point a like elsewhere: the old subject's count changes too
-      const before = await deleteSubjectRows(
-        tx,
-        'like',
-        records.map((r) => r.uri),
-      )
+      const before = await deleteSubjectRows(tx, 'like', storedUris(records))
       const rows = records.map(({ uri, did, record, indexedAt }) => ({
         uri,
         did,
@@ -36,9 +32,9 @@ export function likePlugin(ns: PlyrNamespace): RecordPlugin {
         },
         rows,
       )
-      return [...before, ...subjectsOf(records)]
+      return { likes: [...before, ...subjectsOf(records)] }
     },
 
-    delete: (tx, uris) => deleteSubjectRows(tx, 'like', uris),
+    delete: async (tx, uris) => ({ likes: await deleteSubjectRows(tx, 'like', uris) }),
   }
 }

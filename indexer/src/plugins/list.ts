@@ -1,7 +1,7 @@
 import type { PlyrNamespace } from '@plyr/lexicons'
 import { sql } from 'kysely'
 import { anyOf, insertRows, setExcluded } from '../store/bulk.js'
-import type { RecordPlugin, Tx } from './plugin.js'
+import { type RecordPlugin, storedUris, type Tx } from './plugin.js'
 
 type ListRecord = {
   name?: string
@@ -44,10 +44,7 @@ export function listPlugin(ns: PlyrNamespace): RecordPlugin {
         lists,
         sql`(uri) do update set ${setExcluded(['cid', 'name', 'list_type', 'created_at'])}`,
       )
-      await deleteItems(
-        tx,
-        lists.map((l) => l.uri),
-      )
+      await deleteItems(tx, storedUris(records))
       const items = records.flatMap(({ uri, record }) =>
         (record as unknown as ListRecord).items.map((item, position) => ({
           list_uri: uri,
@@ -62,17 +59,18 @@ export function listPlugin(ns: PlyrNamespace): RecordPlugin {
         { list_uri: 'text', position: 'int', subject_uri: 'text', subject_cid: 'text' },
         items,
       )
-      return []
+      return {}
     },
 
     async delete(tx, uris) {
       await deleteItems(tx, uris)
       await tx.deleteFrom('list').where('uri', '=', anyOf(uris)).execute()
-      return []
+      return {}
     },
   }
 }
 
 async function deleteItems(tx: Tx, uris: string[]) {
+  if (uris.length === 0) return
   await tx.deleteFrom('list_item').where('list_uri', '=', anyOf(uris)).execute()
 }

@@ -12,28 +12,41 @@ export type IndexedRecord = {
   cid: string
   record: LexMap
   indexedAt: Date
+  /** An earlier version is in the index: rows made from it are to be replaced. */
+  stored: boolean
 }
 
 export type Validation = { ok: true } | { ok: false; reason: string }
 
+/** Tracks whose like or comment counts may have changed: the processor recounts them. */
+export type CountChanges = { likes?: string[]; comments?: string[] }
+
 /**
  * One plugin per collection: how valid records become rows, and how they go away, in
  * batches. The generic processor owns ordering, replays, tombstones and the raw record
- * table. Both methods return the tracks whose like and comment counts may have changed.
+ * table. Both methods return the tracks whose counts may have changed.
  */
 export interface RecordPlugin {
   collection: string
   /** Records of this collection are kept only for actors with plyr records. */
   onlyForKnownActors?: boolean
   validate(record: LexMap): Validation
-  upsert(tx: Tx, records: IndexedRecord[]): Promise<string[]>
-  delete(tx: Tx, uris: string[]): Promise<string[]>
+  upsert(tx: Tx, records: IndexedRecord[]): Promise<CountChanges>
+  delete(tx: Tx, uris: string[]): Promise<CountChanges>
 }
 
 /** What plugins need from the configuration. */
 export type PluginConfig = {
   /** Origins (scheme://host[:port]) whose media URLs in records are trusted. */
   trustedMediaOrigins: ReadonlySet<string>
+}
+
+/**
+ * The uris of the records with an earlier version in the index: only they can have rows
+ * to replace (a record seen for the first time has none, so nothing is deleted for it).
+ */
+export function storedUris(records: IndexedRecord[]): string[] {
+  return records.filter((r) => r.stored).map((r) => r.uri)
 }
 
 /** The DIDs whose profile record (rkey `self`) these uris delete. */

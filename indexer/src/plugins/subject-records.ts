@@ -15,6 +15,7 @@ export async function deleteSubjectRows(
   table: 'like' | 'comment',
   uris: string[],
 ): Promise<string[]> {
+  if (uris.length === 0) return []
   const rows = await tx
     .deleteFrom(table)
     .where('uri', '=', anyOf(uris))

@@ -3,7 +3,7 @@ import type { PlyrNamespace } from '@plyr/lexicons'
 import { sql } from 'kysely'
 import { anyOf, insertRows, setExcluded } from '../store/bulk.js'
 import { blobCid } from './blob.js'
-import type { PluginConfig, RecordPlugin, Tx } from './plugin.js'
+import { type PluginConfig, type RecordPlugin, storedUris, type Tx } from './plugin.js'
 import { mediaUrl } from './urls.js'
 
 type TrackRecord = {
@@ -93,27 +93,29 @@ export function trackPlugin(ns: PlyrNamespace, cfg: PluginConfig): RecordPlugin 
           'created_at',
         ])}, sort_at = least(excluded.created_at, track.indexed_at)`,
       )
-      const uris = rows.map((r) => r.uri)
-      await deleteTags(tx, uris)
+      await deleteTags(tx, storedUris(records))
       const tags = records.flatMap(({ uri, record }) =>
         [...new Set(((record as unknown as TrackRecord).tags ?? []).map(normalizeTag))]
           .filter((tag) => tag.length > 0)
           .map((tag) => ({ track_uri: uri, tag })),
       )
       await insertRows(tx, 'track_tag', { track_uri: 'text', tag: 'text' }, tags)
-      // a new track counts the likes and comments that arrived before it
-      return uris
+      // a new track counts the likes and comments that arrived before it; an edit keeps
+      // its counts
+      const created = records.filter((r) => !r.stored).map((r) => r.uri)
+      return { likes: created, comments: created }
     },
 
     async delete(tx, uris) {
       await deleteTags(tx, uris)
       await tx.deleteFrom('track').where('uri', '=', anyOf(uris)).execute()
-      return []
+      return {}
     },
   }
 }
 
 async function deleteTags(tx: Tx, uris: string[]) {
+  if (uris.length === 0) return
   await tx.deleteFrom('track_tag').where('track_uri', '=', anyOf(uris)).execute()
 }
 

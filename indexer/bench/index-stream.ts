@@ -1,8 +1,11 @@
 // Child process of the benchmark: indexes the stream at BENCH_STREAM_URL into
-// DATABASE_URL through the production Indexer (Jetstream source, processor, plugins)
-// with INDEXER_BATCH_SIZE events per transaction, until the cursor reaches
-// BENCH_LAST_TIME_US. Prints {"seconds","peak_rss_mb"}.
+// DATABASE_URL through the production Indexer (Jetstream source, processor, plugins),
+// with the configured INDEXER_BATCH_SIZE, until the cursor reaches BENCH_LAST_TIME_US.
+// Prints {"seconds","peak_rss_mb","cpu_s","postgres_cpu_s"}: the CPU time of this process
+// and of its Postgres backends while indexing (null when Postgres runs elsewhere).
+import { readFileSync } from 'node:fs'
 import { Database } from '@plyr/db'
+import { sql } from 'kysely'
 import { pino } from 'pino'
 import { indexerConfigFromEnv } from '../src/config.js'
 import { Indexer } from '../src/indexer.js'
@@ -24,6 +27,29 @@ const indexer = await Indexer.create(
   pino({ level: 'error' }, pino.destination(2)),
   lookup,
 )
+
+/** CPU seconds of this database's Postgres backends so far, if they run on this machine. */
+async function postgresCpu(): Promise<number | null> {
+  const { rows } = await sql<{ pid: number }>`
+    select pid from pg_stat_activity where datname = current_database()
+  `.execute(database.db)
+  try {
+    // utime and stime, in clock ticks (100 a second on Linux), after the command name
+    const ticks = rows.map(({ pid }) =>
+      readFileSync(`/proc/${pid}/stat`, 'utf8')
+        .split(') ')[1]!
+        .split(' ')
+        .slice(11, 13)
+        .reduce((sum, n) => sum + Number(n), 0),
+    )
+    return ticks.reduce((a, b) => a + b, 0) / 100
+  } catch {
+    return null
+  }
+}
+
+const postgresBefore = await postgresCpu()
+const cpuBefore = process.cpuUsage()
 const started = performance.now()
 indexer.start()
 for (;;) {
@@ -32,6 +58,16 @@ for (;;) {
   await new Promise((r) => setTimeout(r, 50))
 }
 const seconds = (performance.now() - started) / 1000
+const cpu = process.cpuUsage(cpuBefore)
+const postgresAfter = await postgresCpu()
 await indexer.destroy()
 await database.destroy()
-console.log(JSON.stringify({ seconds, peak_rss_mb: process.resourceUsage().maxRSS / 1024 }))
+console.log(
+  JSON.stringify({
+    seconds,
+    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+    cpu_s: (cpu.user + cpu.system) / 1e6,
+    postgres_cpu_s:
+      postgresBefore === null || postgresAfter === null ? null : postgresAfter - postgresBefore,
+  }),
+)

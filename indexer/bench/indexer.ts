@@ -1,18 +1,31 @@
 // npm run bench:indexer: indexes a generated Jetstream stream (BENCH_EVENTS, default
-// 200,000) into the local Postgres twice, through the production path in batches and
-// through the naive baseline (one transaction per event), checks both databases hold the
-// same rows, and prints one JSON line.
+// 200,000) into the local Postgres twice, through the production path in batches (of the
+// configured INDEXER_BATCH_SIZE) and through the naive baseline (one transaction per
+// event), checks both databases hold the same rows, and prints one JSON line.
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { createInterface } from 'node:readline'
 import { join } from 'node:path'
 import pg from 'pg'
+import { indexerConfigFromEnv } from '../src/config.js'
 
 const here = import.meta.dirname
 const adminUrl = process.env.PLYR_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+// The indexer under test runs with the Node flags of `npm run start:indexer`, as deployed:
+// `node <flags> indexer/src/bin/start.ts`.
+const { scripts } = JSON.parse(readFileSync(join(here, '../../package.json'), 'utf8')) as {
+  scripts: Record<string, string>
+}
+const indexerFlags = scripts['start:indexer']!.split(' ').slice(1, -1)
 
 /** Runs a bench script; `result` is the JSON of its last stdout line once it printed one. */
-function child(script: string, env: Record<string, string>, { untilExit = true } = {}) {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(here, script)], {
+function child(
+  script: string,
+  env: Record<string, string>,
+  { untilExit = true, flags = ['--import', 'tsx'] } = {},
+) {
+  const proc = spawn(process.execPath, [...flags, join(here, script)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
@@ -47,17 +60,28 @@ function dbUrl(name: string) {
   return url.toString()
 }
 
+type RunResult = {
+  seconds: number
+  peak_rss_mb: number
+  cpu_s: number
+  postgres_cpu_s: number | null
+}
+
 async function run(name: string, batchSize: number, stream: { url: string; lastTimeUs: number }) {
   await admin(`drop database if exists ${name} with (force)`)
   await admin(`create database ${name}`)
   process.stderr.write(`bench:indexer: indexing with ${batchSize} event(s) per transaction...\n`)
-  const { result } = child('index-stream.ts', {
-    DATABASE_URL: dbUrl(name),
-    BENCH_STREAM_URL: stream.url,
-    BENCH_LAST_TIME_US: String(stream.lastTimeUs),
-    INDEXER_BATCH_SIZE: String(batchSize),
-  })
-  return (await result) as { seconds: number; peak_rss_mb: number }
+  const { result } = child(
+    'index-stream.ts',
+    {
+      DATABASE_URL: dbUrl(name),
+      BENCH_STREAM_URL: stream.url,
+      BENCH_LAST_TIME_US: String(stream.lastTimeUs),
+      INDEXER_BATCH_SIZE: String(batchSize),
+    },
+    { flags: indexerFlags },
+  )
+  return (await result) as RunResult
 }
 
 /** Per table, a digest of every row but the times that record when it was indexed. */
@@ -99,11 +123,7 @@ async function digest(name: string): Promise<Record<string, string>> {
 const server = child('serve-stream.ts', {}, { untilExit: false })
 const stream = (await server.result) as { url: string; lastTimeUs: number; events: number }
 try {
-  const fast = await run(
-    'plyr_bench_indexer',
-    Number(process.env.INDEXER_BATCH_SIZE || 1000),
-    stream,
-  )
+  const fast = await run('plyr_bench_indexer', indexerConfigFromEnv().batchSize, stream)
   const naive = await run('plyr_bench_indexer_baseline', 1, stream)
   const [a, b] = [await digest('plyr_bench_indexer'), await digest('plyr_bench_indexer_baseline')]
   const mismatched = Object.keys(a).filter((t) => a[t] !== b[t])
@@ -120,6 +140,13 @@ try {
       peak_rss_mb: Math.round(fast.peak_rss_mb),
       rows_match: mismatched.length === 0,
       rows: Object.fromEntries(Object.entries(a).map(([t, v]) => [t, Number(v.split(':')[0])])),
+      // CPU seconds of the batched run (the indexer, its Postgres backends), and the
+      // machine's load average at the end: wall time depends on what else runs
+      cpu_s: {
+        indexer: Number(fast.cpu_s.toFixed(2)),
+        postgres: fast.postgres_cpu_s === null ? null : Number(fast.postgres_cpu_s.toFixed(2)),
+      },
+      loadavg: loadavg().map((l) => Number(l.toFixed(2))),
     }),
   )
 } finally {

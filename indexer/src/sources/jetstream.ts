@@ -4,6 +4,7 @@ import type { IndexEvent } from '../events.js'
 import type { Processor } from '../processor.js'
 import { HealthTracker } from './health.js'
 import { parseJetstreamMessage } from './jetstream-message.js'
+import { SlicedQueue } from './sliced-queue.js'
 
 export type JetstreamSourceOptions = {
   /** Jetstream hosts (ws[s]://host), tried in turn: a failing or silent one is left for the next. */
@@ -77,20 +78,28 @@ export class JetstreamSource {
     const socket = new WebSocket(subscribe)
     this.socket = socket
     const batchSize = opts.batchSize ?? 1000
+    // messages received, then parsed and checked a slice at a time into `buffer`
+    const received = new SlicedQueue<string>((text) => read(text))
     const buffer: { event: IndexEvent; timeUs: number }[] = []
-    // past this many unwritten events the socket is paused until half of them are written
-    const highWater = Math.max(2 * batchSize, 1000)
+    // past this many unwritten events the socket is paused, until taking a batch leaves
+    // fewer than half: the next batch is received while this one is written
+    const highWater = Math.max(batchSize, 1000)
+    const unwritten = () => received.length + buffer.length
     let paused = false
     let delivered = false
     let failure: unknown
     let writer: Promise<void> | undefined
 
     // One writer at a time drains the buffer in batches of at most batchSize: while a
-    // batch is written the next one fills, so batches grow with the load.
+    // batch is written the next one is received, so batches grow with the load.
     const write = async () => {
-      while (buffer.length > 0 && !failure) {
+      for (received.flush(); buffer.length > 0 && !failure; received.flush()) {
         const batch = buffer.splice(0, batchSize)
         const last = batch.at(-1)!.timeUs
+        if (paused && unwritten() < highWater / 2) {
+          paused = false
+          socket.resume()
+        }
         try {
           await opts.processor.apply(
             batch.map((b) => b.event),
@@ -106,10 +115,6 @@ export class JetstreamSource {
             'jetstream: writing a batch failed; reconnecting from the saved cursor',
           )
           socket.terminate()
-        }
-        if (paused && buffer.length < highWater / 2) {
-          paused = false
-          socket.resume()
         }
       }
     }
@@ -129,9 +134,8 @@ export class JetstreamSource {
     )
 
     socket.on('open', () => this.health.connected(url))
-    socket.on('message', (data) => {
-      lastMessage = Date.now()
-      const parsed = parseJetstreamMessage(data.toString())
+    const read = (text: string) => {
+      const parsed = parseJetstreamMessage(text)
       if (parsed === undefined) return
       if (typeof parsed === 'string') {
         opts.onError?.('malformed_message')
@@ -141,7 +145,12 @@ export class JetstreamSource {
       delivered = true
       opts.processor.check(parsed.event)
       buffer.push(parsed)
-      if (!paused && buffer.length >= highWater) {
+    }
+    socket.on('message', (data) => {
+      lastMessage = Date.now()
+      // as text: the data may be a view of a larger socket read, which it would keep alive
+      received.push(data.toString())
+      if (!paused && unwritten() >= highWater) {
         paused = true
         socket.pause()
       }

@@ -1,9 +1,8 @@
-import { jsonToLex, type LexMap } from '@atproto/lex'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import { trace } from '@opentelemetry/api'
 import type { IndexSchema } from '@plyr/db'
-import type { CommitEvent } from './events.js'
+import { type CommitEvent, recordFromJson } from './events.js'
 import { type Identity, pdsEndpoint } from './identity.js'
 import type { IndexerMetrics } from './metrics.js'
 import type { Processor } from './processor.js'
@@ -154,12 +153,8 @@ function toCreate(
   if (typeof uri !== 'string' || !uri.startsWith(prefix) || typeof cid !== 'string')
     return undefined
   if (!value || typeof value !== 'object') return undefined
-  let record: LexMap
-  try {
-    record = jsonToLex(value as Parameters<typeof jsonToLex>[0]) as LexMap
-  } catch {
-    return undefined
-  }
+  const record = recordFromJson(value)
+  if (!record) return undefined
   return {
     kind: 'commit',
     op: 'create',

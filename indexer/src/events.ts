@@ -1,4 +1,4 @@
-import type { LexMap } from '@atproto/lex'
+import { jsonToLex, type LexMap } from '@atproto/lex'
 
 /**
  * The events every source (firehose, later Jetstream) is turned into, so all of them go
@@ -38,3 +38,12 @@ export type AccountEvent = {
 }
 
 export type IndexEvent = CommitEvent | IdentityEvent | AccountEvent
+
+/** A record from its JSON form (as Jetstream and listRecords carry it); undefined if it is not lexicon JSON. */
+export function recordFromJson(json: object): LexMap | undefined {
+  try {
+    return jsonToLex(json as Parameters<typeof jsonToLex>[0]) as LexMap
+  } catch {
+    return undefined
+  }
+}

@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely'
 import type { Logger } from 'pino'
 import { type AccountStatus, type IndexSchema, recountTracks } from '@plyr/db'
 import type { CheckedRecord, CommitEvent, IndexEvent } from './events.js'
+import { forEachConcurrent } from './concurrency.js'
 import type { IndexerMetrics } from './metrics.js'
 import type { CountChanges, IndexedRecord, RecordPlugin, Tx } from './plugins/plugin.js'
 import {
@@ -139,9 +140,10 @@ export class Processor {
       const evt = events[i] as CommitEvent
       const plugin = this.opts.plugins.get(evt.collection)!
       const current = stored.records.get(evt.uri)
+      // a delete as new as this version (or newer) is already applied
+      if ((stored.tombstones.get(evt.uri) ?? '') >= evt.rev) continue
       if (evt.op === 'delete') {
         if (current !== undefined && current > evt.rev) continue
-        if ((stored.tombstones.get(evt.uri) ?? '') >= evt.rev) continue
         push(deletes, plugin, {
           uri: evt.uri,
           did: evt.did,
@@ -152,7 +154,6 @@ export class Processor {
         continue
       }
       if (current !== undefined && current >= evt.rev) continue
-      if ((stored.tombstones.get(evt.uri) ?? '') >= evt.rev) continue
       if (plugin.onlyForKnownActors && !known.has(evt.did)) continue
       const { problem, json } = this.check(evt)!
       if (problem) {
@@ -230,11 +231,12 @@ export class Processor {
     events: IndexEvent[],
     known: Set<string>,
   ): Promise<Map<string, ActorIdentity>> {
+    const dids = new Set<string>()
+    for (const evt of events) if (evt.kind === 'identity' && known.has(evt.did)) dids.add(evt.did)
     const identities = new Map<string, ActorIdentity>()
-    for (const evt of events) {
-      if (evt.kind !== 'identity' || !known.has(evt.did) || identities.has(evt.did)) continue
-      identities.set(evt.did, await this.opts.lookupActor(evt.did))
-    }
+    await forEachConcurrent([...dids], LOOKUP_CONCURRENCY, async (did) => {
+      identities.set(did, await this.opts.lookupActor(did))
+    })
     return identities
   }
 
@@ -254,13 +256,9 @@ export class Processor {
       }
     }
     const found = new Map<string, NewActor>()
-    const todo = [...first.keys()]
-    const workers = Array.from({ length: Math.min(LOOKUP_CONCURRENCY, todo.length) }, async () => {
-      for (let did = todo.pop(); did !== undefined; did = todo.pop()) {
-        found.set(did, { ...(await this.opts.lookupActor(did)), firstEvent: first.get(did)! })
-      }
+    await forEachConcurrent([...first.keys()], LOOKUP_CONCURRENCY, async (did) => {
+      found.set(did, { ...(await this.opts.lookupActor(did)), firstEvent: first.get(did)! })
     })
-    await Promise.all(workers)
     return found
   }
 }

@@ -4,6 +4,7 @@ import { Database, databaseConfigFromEnv } from '@plyr/db'
 import { pino } from 'pino'
 import { checkUrl, indexerConfigFromEnv } from '../config.js'
 import { Indexer } from '../indexer.js'
+import { forEachConcurrent } from '../concurrency.js'
 import { listReposWithCollection } from '../relay.js'
 
 const usage = `usage: npm run backfill -- <did-or-handle>...
@@ -56,21 +57,15 @@ const progress = () =>
     `\rbackfill: ${done}/${dids.length} repos, ${records} records, ${failed.length} failed`,
   )
 progress()
-const queue = [...dids]
-await Promise.all(
-  Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-    for (let did = queue.shift(); did !== undefined; did = queue.shift()) {
-      try {
-        const read = await indexer.backfiller.backfillRepo(did)
-        records += read
-      } catch (err) {
-        failed.push(`${did}: ${String(err)}`)
-      }
-      done++
-      progress()
-    }
-  }),
-)
+await forEachConcurrent(dids, concurrency, async (did) => {
+  try {
+    records += await indexer.backfiller.backfillRepo(did)
+  } catch (err) {
+    failed.push(`${did}: ${String(err)}`)
+  }
+  done++
+  progress()
+})
 process.stderr.write('\n')
 for (const f of failed) console.error(`backfill failed: ${f}`)
 console.log(JSON.stringify({ repos: dids.length, records, failed: failed.length }))

@@ -23,6 +23,3 @@ export function createPlugins(ns: PlyrNamespace, cfg: PluginConfig): Map<string,
   ]
   return new Map(plugins.map((p) => [p.collection, p]))
 }
-
-export type { PluginConfig, RecordPlugin } from './plugin.js'
-export { BSKY_PROFILE } from './bsky-profile.js'

@@ -1,5 +1,4 @@
-import { jsonToLex, type LexMap } from '@atproto/lex'
-import type { IndexEvent } from '../events.js'
+import { type IndexEvent, recordFromJson } from '../events.js'
 
 /** A Jetstream message read into an index event, with its time (microseconds). */
 export type ParsedMessage = { event: IndexEvent; timeUs: number }
@@ -40,12 +39,8 @@ export function parseJetstreamMessage(text: string): ParsedMessage | string | un
     if (c.operation === 'delete') return { event: { ...base, op: 'delete' }, timeUs }
     if (c.operation !== 'create' && c.operation !== 'update') return 'unknown operation'
     if (!isString(c.cid) || !isObject(c.record)) return 'commit without record'
-    let record: LexMap
-    try {
-      record = jsonToLex(c.record as Parameters<typeof jsonToLex>[0]) as LexMap
-    } catch {
-      return 'record is not valid lexicon JSON'
-    }
+    const record = recordFromJson(c.record)
+    if (!record) return 'record is not valid lexicon JSON'
     return { event: { ...base, op: c.operation, cid: c.cid, record }, timeUs }
   }
   if (msg.kind === 'identity') return { event: { kind: 'identity', did }, timeUs }

@@ -1,8 +1,7 @@
 import type { Request, Response } from 'express'
 import { PlyrNamespace } from '@plyr/lexicons'
 import type { AppContext } from '../context.js'
-import { type HydratedActor, hydrateActors } from '../hydration/actors.js'
-import { hydrateLabels } from '../hydration/labels.js'
+import type { HydratedActor } from '../hydration/actors.js'
 import {
   artistUrl,
   embedUrl,
@@ -11,7 +10,8 @@ import {
   parseRecordPath,
   type RecordRef,
 } from '../links.js'
-import { visibility } from '../rules/visibility.js'
+import { readerFor } from '../pipeline/reader.js'
+import { recordVisibility } from '../pipeline/record-visibility.js'
 import { sendError } from './errors.js'
 
 /** The player's size unless the consumer asks for less (maxwidth / maxheight). */
@@ -134,12 +134,8 @@ async function findEmbeddable(
     record = row && fits ? { kind: kind as PageKind, uri, title: row.name } : undefined
   }
   if (!record) return undefined
-  const [actors, labels] = await Promise.all([
-    hydrateActors(ctx.db, [did]),
-    hydrateLabels(ctx.db, ctx.cfg.acceptedLabelers, [record.uri, did]),
-  ])
-  const author = actors.get(did)
-  if (!author || visibility(author, labels, record.uri)) return undefined
+  const { author, hidden } = await recordVisibility(readerFor(ctx), record.uri, did)
+  if (!author || hidden) return undefined
   return { kind: record.kind, ref: target.ref, title: record.title, author }
 }
 

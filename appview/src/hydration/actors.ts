@@ -1,11 +1,11 @@
 import { type Kysely, sql } from 'kysely'
 import type { ActorRow, IndexSchema } from '@plyr/db'
 
-/** An actor row with what its profile view shows besides: the trusted plyr avatar URL. */
-export type HydratedActor = ActorRow & { profile_avatar_url: string | null }
+/** An actor row with what its profile views show besides: the plyr profile's bio and trusted avatar URL. */
+export type HydratedActor = ActorRow & { bio: string | null; profile_avatar_url: string | null }
 
 /**
- * Actors with their plyr profile's avatar URL, when its origin is trusted (the only form
+ * Actors with their plyr profile's bio, and its avatar URL when its origin is trusted (the only form
  * of it a view may show). Callers add the where clause.
  */
 export function selectActors(db: Kysely<IndexSchema>) {
@@ -13,6 +13,7 @@ export function selectActors(db: Kysely<IndexSchema>) {
     .selectFrom('actor')
     .leftJoin('artist_profile', 'artist_profile.did', 'actor.did')
     .selectAll('actor')
+    .select('artist_profile.bio')
     .select(
       sql<
         string | null

@@ -32,18 +32,9 @@ export async function hydrateTracks(reader: Reader, uris: string[]): Promise<Tra
     .where('track.uri', 'in', uris)
     .execute()
   const found = rows.map((r) => r.uri)
-  const tags = new Map<string, string[]>()
-  if (found.length > 0) {
-    const tagRows = await db
-      .selectFrom('track_tag')
-      .select(['track_uri', 'tag'])
-      .where('track_uri', 'in', found)
-      .orderBy('tag')
-      .execute()
-    for (const t of tagRows) tags.set(t.track_uri, [...(tags.get(t.track_uri) ?? []), t.tag])
-  }
   const dids = rows.map((r) => r.did)
-  const [actors, labels, viewerLikes] = await Promise.all([
+  const [tags, actors, labels, viewerLikes] = await Promise.all([
+    hydrateTags(db, found),
     hydrateActors(db, dids),
     hydrateLabels(db, reader.labelers, [...found, ...dids]),
     hydrateViewerLikes(db, reader.viewer, found),
@@ -54,4 +45,18 @@ export async function hydrateTracks(reader: Reader, uris: string[]): Promise<Tra
     labels,
     viewerLikes,
   }
+}
+
+/** Each track's tags, alphabetical. One query. */
+async function hydrateTags(db: Reader['db'], trackUris: string[]): Promise<Map<string, string[]>> {
+  const tags = new Map<string, string[]>()
+  if (trackUris.length === 0) return tags
+  const rows = await db
+    .selectFrom('track_tag')
+    .select(['track_uri', 'tag'])
+    .where('track_uri', 'in', trackUris)
+    .orderBy('tag')
+    .execute()
+  for (const t of rows) tags.set(t.track_uri, [...(tags.get(t.track_uri) ?? []), t.tag])
+  return tags
 }

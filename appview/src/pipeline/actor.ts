@@ -1,8 +1,8 @@
-import { InvalidRequestError } from '@atproto/xrpc-server'
 import { type HydratedActor, selectActors } from '../hydration/actors.js'
 import { hydrateLabels } from '../hydration/labels.js'
 import { visibility } from '../rules/visibility.js'
 import type { Reader } from './reader.js'
+import { hiddenError } from './record-visibility.js'
 
 /**
  * A visible actor by DID or handle. Unknown and inactive actors are ActorNotFound; an
@@ -18,10 +18,7 @@ export async function resolveActor(reader: Reader, actor: string): Promise<Hydra
     )
     .executeTakeFirst()
   const labels = row ? await hydrateLabels(reader.db, reader.labelers, [row.did]) : new Map()
-  const hidden = visibility(row, labels, row?.did ?? '')
-  if (hidden === 'taken-down') {
-    throw new InvalidRequestError(`actor taken down: ${actor}`, 'ActorTakenDown')
-  }
-  if (hidden || !row) throw new InvalidRequestError(`actor not found: ${actor}`, 'ActorNotFound')
+  const hidden = row ? visibility(row, labels, row.did) : 'not-found'
+  if (hidden || !row) throw hiddenError('Actor', hidden ?? 'not-found', actor)
   return row
 }

@@ -1,9 +1,9 @@
-import { InvalidRequestError } from '@atproto/xrpc-server'
 import type { fm } from '@plyr/lexicons'
 import { hydrateTracks, type TrackHydration } from '../hydration/tracks.js'
 import { visibility } from '../rules/visibility.js'
 import { presentTrack } from '../views/track.js'
 import type { Reader } from './reader.js'
+import { hiddenError, recordVisibility } from './record-visibility.js'
 
 type TrackView = fm.plyr.feed.defs.TrackView
 
@@ -22,12 +22,21 @@ export async function trackViews(reader: Reader, uris: string[]): Promise<TrackV
 /** One track, or the typed error saying why there is none: TrackNotFound or TrackTakenDown. */
 export async function trackView(reader: Reader, uri: string): Promise<TrackView> {
   const view = visibleTrack(reader, await hydrateTracks(reader, [uri]), uri)
-  if (view === 'taken-down') {
-    throw new InvalidRequestError(`track taken down: ${uri}`, 'TrackTakenDown')
-  }
-  if (view === 'not-found')
-    throw new InvalidRequestError(`track not found: ${uri}`, 'TrackNotFound')
+  if (typeof view === 'string') throw hiddenError('Track', view, uri)
   return view
+}
+
+/** TrackNotFound or TrackTakenDown unless the track can be shown; cheaper than its view. */
+export async function requireVisibleTrack(reader: Reader, uri: string): Promise<void> {
+  const track = await reader.db
+    .selectFrom('track')
+    .select('did')
+    .where('uri', '=', uri)
+    .executeTakeFirst()
+  const { hidden } = track
+    ? await recordVisibility(reader, uri, track.did)
+    : { hidden: 'not-found' as const }
+  if (hidden) throw hiddenError('Track', hidden, uri)
 }
 
 function visibleTrack(

@@ -13,13 +13,13 @@ export type ProfileCounts = Pick<
 
 export function presentProfile(
   actor: HydratedActor,
-  context: { bio: string | null; counts: ProfileCounts; labels: LabelRow[] },
+  context: { counts: ProfileCounts; labels: LabelRow[] },
 ): ProfileView {
   // the basic view's fields, under this view's type
   const { $type: _basic, ...basic } = presentProfileBasic(actor)
   return {
     ...basic,
-    ...(context.bio !== null ? { bio: context.bio } : {}),
+    ...(actor.bio !== null ? { bio: actor.bio } : {}),
     ...context.counts,
     ...(context.labels.length > 0 ? { labels: context.labels.map(presentLabel) } : {}),
     indexedAt: actor.indexed_at.toISOString() as ProfileView['indexedAt'],

@@ -14,12 +14,7 @@ export default function (server: Server, ctx: AppContext) {
       const reader = readerFor(ctx, auth)
       // ActorNotFound / ActorTakenDown when the actor is unknown or hidden
       const actor = await resolveActor(reader, params.actor)
-      const [profile, counts, labels] = await Promise.all([
-        ctx.db
-          .selectFrom('artist_profile')
-          .select('bio')
-          .where('did', '=', actor.did)
-          .executeTakeFirst(),
+      const [counts, labels] = await Promise.all([
         profileCounts(reader, actor.did),
         hydrateLabels(ctx.db, reader.labelers, [actor.did]),
       ])
@@ -27,7 +22,6 @@ export default function (server: Server, ctx: AppContext) {
         encoding: 'application/json',
         body: {
           profile: presentProfile(actor, {
-            bio: profile?.bio ?? null,
             counts,
             labels: labels.get(actor.did) ?? [],
           }),

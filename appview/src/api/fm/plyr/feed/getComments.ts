@@ -5,7 +5,7 @@ import { hydrateActors } from '../../../../hydration/actors.js'
 import { hydrateLabels } from '../../../../hydration/labels.js'
 import { decodeKeyset, nextCursor, pastKeyset } from '../../../../pipeline/cursor.js'
 import { readerFor } from '../../../../pipeline/reader.js'
-import { trackView } from '../../../../pipeline/tracks.js'
+import { requireVisibleTrack } from '../../../../pipeline/tracks.js'
 import { visibility } from '../../../../rules/visibility.js'
 import { presentComment } from '../../../../views/comment.js'
 
@@ -17,7 +17,7 @@ export default function (server: Server, ctx: AppContext) {
       const limit = params.limit ?? 50
       const after = decodeKeyset(params.cursor)
       // the track must be visible: TrackNotFound / TrackTakenDown otherwise
-      await trackView(reader, params.uri)
+      await requireVisibleTrack(reader, params.uri)
       // skeleton: one query over (subject_uri, timestamp_ms, uri), in playback order
       let query = ctx.db
         .selectFrom('comment')

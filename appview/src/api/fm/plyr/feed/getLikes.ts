@@ -5,7 +5,7 @@ import { hydrateActors } from '../../../../hydration/actors.js'
 import { decodeKeyset, nextCursor, pastKeyset } from '../../../../pipeline/cursor.js'
 import { isNewestLikeOfPair } from '../../../../pipeline/newest-like.js'
 import { readerFor } from '../../../../pipeline/reader.js'
-import { trackView } from '../../../../pipeline/tracks.js'
+import { requireVisibleTrack } from '../../../../pipeline/tracks.js'
 import { notLabelledHidden } from '../../../../rules/visibility.js'
 import { presentLike } from '../../../../views/like.js'
 
@@ -17,7 +17,7 @@ export default function (server: Server, ctx: AppContext) {
       const limit = params.limit ?? 50
       const after = decodeKeyset(params.cursor)
       // the track must be visible: TrackNotFound / TrackTakenDown otherwise
-      await trackView(reader, params.uri)
+      await requireVisibleTrack(reader, params.uri)
       // skeleton: one query over (subject_uri, created_at desc, uri desc), likes by visible
       // accounts only, each account once (its newest like, as the like count counts it once)
       let query = ctx.db

@@ -1,11 +1,9 @@
-import { InvalidRequestError, type Server } from '@atproto/xrpc-server'
+import type { Server } from '@atproto/xrpc-server'
 import { fm } from '@plyr/lexicons'
 import type { AppContext } from '../../../../context.js'
-import { hydrateActors } from '../../../../hydration/actors.js'
-import { hydrateLabels } from '../../../../hydration/labels.js'
 import { readerFor } from '../../../../pipeline/reader.js'
+import { hiddenError, recordVisibility } from '../../../../pipeline/record-visibility.js'
 import { trackViews } from '../../../../pipeline/tracks.js'
-import { visibility } from '../../../../rules/visibility.js'
 import { presentList } from '../../../../views/list.js'
 
 export default function (server: Server, ctx: AppContext) {
@@ -18,20 +16,9 @@ export default function (server: Server, ctx: AppContext) {
         .selectAll()
         .where('uri', '=', params.uri)
         .executeTakeFirst()
-      const [creators, labels] = list
-        ? await Promise.all([
-            hydrateActors(ctx.db, [list.did]),
-            hydrateLabels(ctx.db, reader.labelers, [list.uri, list.did]),
-          ])
-        : [new Map(), new Map()]
-      const creator = list && creators.get(list.did)
-      const hidden = list ? visibility(creator, labels, list.uri) : 'not-found'
-      if (hidden === 'taken-down') {
-        throw new InvalidRequestError(`list taken down: ${params.uri}`, 'ListTakenDown')
-      }
-      if (hidden || !list || !creator) {
-        throw new InvalidRequestError(`list not found: ${params.uri}`, 'ListNotFound')
-      }
+      if (!list) throw hiddenError('List', 'not-found', params.uri)
+      const { author: creator, hidden } = await recordVisibility(reader, list.uri, list.did)
+      if (hidden || !creator) throw hiddenError('List', hidden ?? 'not-found', params.uri)
       const items = await ctx.db
         .selectFrom('list_item')
         .select('subject_uri')

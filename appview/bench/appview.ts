@@ -6,8 +6,8 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { sql } from 'kysely'
 import { Database } from '@plyr/db'
+import { recreateDatabase } from '@plyr/db/testing'
 import type { LoadPlan, LoadResult } from './load.js'
 import { BENCH_LABELER, generateNetwork, networkScale, sampleRequests } from './network.js'
 
@@ -21,29 +21,11 @@ const ROUNDS = 5
 const FEED_CACHE_MS = '1000'
 const seconds = Number(process.env.BENCH_SECONDS || 10)
 if (!Number.isFinite(seconds) || seconds <= 0) throw new Error('BENCH_SECONDS must be positive')
-const adminUrl = process.env.PLYR_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const log = (line: string) => process.stderr.write(`bench:appview: ${line}\n`)
 
-function databaseUrl(name: string): string {
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
-  return url.toString()
-}
-
-async function recreateDatabase(): Promise<void> {
-  const admin = await Database.open({ databaseUrl: adminUrl, poolSize: 1 })
-  try {
-    await sql`drop database if exists ${sql.id(DATABASE)} with (force)`.execute(admin.db)
-    await sql`create database ${sql.id(DATABASE)}`.execute(admin.db)
-  } finally {
-    await admin.destroy()
-  }
-}
-
 /** Loads the network and picks request parameters that find something. */
-async function loadNetwork() {
-  await recreateDatabase()
-  const database = await Database.open({ databaseUrl: databaseUrl(DATABASE), poolSize: 2 })
+async function loadNetwork(databaseUrl: string) {
+  const database = await Database.open({ databaseUrl, poolSize: 2 })
   try {
     await database.migrate()
     const started = performance.now()
@@ -90,7 +72,7 @@ async function startAppView(
     env: {
       ...process.env,
       NODE_ENV: 'production',
-      DATABASE_URL: databaseUrl(DATABASE),
+      DATABASE_URL: databaseUrl,
       RUN_INDEXER: 'false',
       PORT: '0',
       ACCEPTED_LABELERS: BENCH_LABELER,
@@ -134,7 +116,8 @@ async function runLoad(plan: LoadPlan): Promise<Map<string, LoadResult>> {
   return results
 }
 
-const samples = await loadNetwork()
+const databaseUrl = await recreateDatabase(DATABASE)
+const samples = await loadNetwork(databaseUrl)
 const xrpc = (method: string, params: Record<string, string>[]) =>
   params.map((p) => `/xrpc/fm.plyr.feed.${method}?${new URLSearchParams(p)}`)
 const targets = [

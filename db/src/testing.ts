@@ -15,18 +15,19 @@ const adminUrl = () =>
 
 export type TestDatabase = Database & { url?: string }
 
-export async function openTestDatabase(): Promise<TestDatabase> {
-  if (testDatabaseKind() === 'pglite') {
+/** A migrated test database of `kind` (by default the one PLYR_TEST_DATABASE names). */
+export async function openTestDatabase(
+  kind: 'postgres' | 'pglite' = testDatabaseKind(),
+): Promise<TestDatabase> {
+  if (kind === 'pglite') {
     const database = await Database.open({})
     await database.migrate()
     return database
   }
   const name = `plyr_test_${randomBytes(6).toString('hex')}`
-  await withAdmin((c) => c.query(`create database ${name}`))
-  const url = new URL(adminUrl())
-  url.pathname = `/${name}`
-  const database: TestDatabase = await Database.open({ databaseUrl: url.toString(), poolSize: 4 })
-  database.url = url.toString()
+  const url = await recreateDatabase(name)
+  const database: TestDatabase = await Database.open({ databaseUrl: url, poolSize: 4 })
+  database.url = url
   await database.migrate()
   const destroy = database.destroy.bind(database)
   database.destroy = async () => {
@@ -34,6 +35,20 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     await withAdmin((c) => c.query(`drop database if exists ${name} with (force)`))
   }
   return database
+}
+
+/**
+ * An empty database `name` on the local Postgres (dropped first if it exists, e.g. left
+ * by an earlier benchmark run); returns its URL.
+ */
+export async function recreateDatabase(name: string): Promise<string> {
+  await withAdmin(async (c) => {
+    await c.query(`drop database if exists ${name} with (force)`)
+    await c.query(`create database ${name}`)
+  })
+  const url = new URL(adminUrl())
+  url.pathname = `/${name}`
+  return url.toString()
 }
 
 async function withAdmin(fn: (client: pg.Client) => Promise<unknown>): Promise<void> {

@@ -12,10 +12,7 @@ describe('crash safety', () => {
   it('kill -9 in the middle of indexing loses nothing and counts nothing twice', async () => {
     await using net = await DevNetwork.start()
     // a real Postgres: the point is what survives a killed client mid-transaction
-    const previous = process.env.PLYR_TEST_DATABASE
-    process.env.PLYR_TEST_DATABASE = 'postgres'
-    await using database = await openTestDatabase()
-    process.env.PLYR_TEST_DATABASE = previous
+    await using database = await openTestDatabase('postgres')
     const env = {
       ...process.env,
       ...net.serviceEnv('jetstream'),

@@ -8,10 +8,10 @@ import { loadavg } from 'node:os'
 import { createInterface } from 'node:readline'
 import { join } from 'node:path'
 import pg from 'pg'
+import { recreateDatabase } from '@plyr/db/testing'
 import { indexerConfigFromEnv } from '../src/config.js'
 
 const here = import.meta.dirname
-const adminUrl = process.env.PLYR_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 // The indexer under test runs with the Node flags of `npm run start:indexer`, as deployed:
 // `node <flags> indexer/src/bin/start.ts`.
 const { scripts } = JSON.parse(readFileSync(join(here, '../../package.json'), 'utf8')) as {
@@ -44,22 +44,6 @@ function child(
   return { proc, result }
 }
 
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: adminUrl })
-  await client.connect()
-  try {
-    return await client.query(sql)
-  } finally {
-    await client.end()
-  }
-}
-
-function dbUrl(name: string) {
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
-  return url.toString()
-}
-
 type RunResult = {
   seconds: number
   peak_rss_mb: number
@@ -67,14 +51,12 @@ type RunResult = {
   postgres_cpu_s: number | null
 }
 
-async function run(name: string, batchSize: number, stream: { url: string; lastTimeUs: number }) {
-  await admin(`drop database if exists ${name} with (force)`)
-  await admin(`create database ${name}`)
+async function run(url: string, batchSize: number, stream: { url: string; lastTimeUs: number }) {
   process.stderr.write(`bench:indexer: indexing with ${batchSize} event(s) per transaction...\n`)
   const { result } = child(
     'index-stream.ts',
     {
-      DATABASE_URL: dbUrl(name),
+      DATABASE_URL: url,
       BENCH_STREAM_URL: stream.url,
       BENCH_LAST_TIME_US: String(stream.lastTimeUs),
       INDEXER_BATCH_SIZE: String(batchSize),
@@ -85,8 +67,8 @@ async function run(name: string, batchSize: number, stream: { url: string; lastT
 }
 
 /** Per table, a digest of every row but the times that record when it was indexed. */
-async function digest(name: string): Promise<Record<string, string>> {
-  const client = new pg.Client({ connectionString: dbUrl(name) })
+async function digest(url: string): Promise<Record<string, string>> {
+  const client = new pg.Client({ connectionString: url })
   await client.connect()
   const tables: Record<string, string> = {
     actor: 'did, handle, display_name, status',
@@ -123,9 +105,13 @@ async function digest(name: string): Promise<Record<string, string>> {
 const server = child('serve-stream.ts', {}, { untilExit: false })
 const stream = (await server.result) as { url: string; lastTimeUs: number; events: number }
 try {
-  const fast = await run('plyr_bench_indexer', indexerConfigFromEnv().batchSize, stream)
-  const naive = await run('plyr_bench_indexer_baseline', 1, stream)
-  const [a, b] = [await digest('plyr_bench_indexer'), await digest('plyr_bench_indexer_baseline')]
+  const [fastUrl, naiveUrl] = [
+    await recreateDatabase('plyr_bench_indexer'),
+    await recreateDatabase('plyr_bench_indexer_baseline'),
+  ]
+  const fast = await run(fastUrl, indexerConfigFromEnv().batchSize, stream)
+  const naive = await run(naiveUrl, 1, stream)
+  const [a, b] = [await digest(fastUrl), await digest(naiveUrl)]
   const mismatched = Object.keys(a).filter((t) => a[t] !== b[t])
   if (mismatched.length > 0)
     process.stderr.write(`bench:indexer: tables differ: ${mismatched.join(', ')}\n`)

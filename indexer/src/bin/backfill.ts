@@ -59,7 +59,9 @@ const progress = () =>
 progress()
 await forEachConcurrent(dids, concurrency, async (did) => {
   try {
-    records += await indexer.backfiller.backfillRepo(did)
+    // read first: `records += await …` would add to the total as it was before the await
+    const read = await indexer.backfiller.backfillRepo(did)
+    records += read
   } catch (err) {
     failed.push(`${did}: ${String(err)}`)
   }

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import { trace } from '@opentelemetry/api'
 import type { IndexSchema } from '@plyr/db'
-import { type CommitEvent, recordFromJson } from './events.js'
+import { isValidTid } from '@atproto/syntax'
+import { type CommitEvent, commitProblem, recordFromJson } from './events.js'
 import { type Identity, pdsEndpoint } from './identity.js'
 import type { IndexerMetrics } from './metrics.js'
 import type { Processor } from './processor.js'
@@ -85,9 +86,11 @@ export class Backfiller {
     return tracer.startActiveSpan('backfill.repo', async (span) => {
       try {
         const { pds } = await this.opts.identity.resolver.did.resolveAtprotoData(did)
-        const { rev } = await this.get<{ rev: string }>(pds, 'com.atproto.sync.getLatestCommit', {
+        const { rev } = await this.get<{ rev: unknown }>(pds, 'com.atproto.sync.getLatestCommit', {
           did,
         })
+        // the rev orders these records against later commits: a malformed one would not
+        if (!isValidTid(rev)) throw new BackfillError(`${pds} gave no valid rev for ${did}`)
         let count = 0
         for (const collection of this.opts.collections) {
           for await (const page of this.listRecords(pds, did, collection, rev)) {
@@ -153,17 +156,9 @@ function toCreate(
   if (typeof uri !== 'string' || !uri.startsWith(prefix) || typeof cid !== 'string')
     return undefined
   if (!value || typeof value !== 'object') return undefined
+  const ids = { did, collection, rkey: uri.slice(prefix.length), rev, cid }
+  if (commitProblem(ids)) return undefined
   const record = recordFromJson(value)
   if (!record) return undefined
-  return {
-    kind: 'commit',
-    op: 'create',
-    did,
-    collection,
-    rkey: uri.slice(prefix.length),
-    uri,
-    rev,
-    cid,
-    record,
-  }
+  return { kind: 'commit', op: 'create', uri, record, ...ids }
 }

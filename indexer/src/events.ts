@@ -1,4 +1,5 @@
-import { jsonToLex, type LexMap } from '@atproto/lex'
+import { jsonToLex, type LexMap, validateCidString } from '@atproto/lex'
+import { isValidDid, isValidNsid, isValidRecordKey, isValidTid } from '@atproto/syntax'
 
 /**
  * The events every source (firehose, later Jetstream) is turned into, so all of them go
@@ -46,4 +47,25 @@ export function recordFromJson(json: object): LexMap | undefined {
   } catch {
     return undefined
   }
+}
+
+/**
+ * Why a commit's identifiers, as an unverified source (Jetstream, a PDS's listRecords)
+ * gives them, cannot be indexed; undefined when they are well-formed. Checked before an
+ * event reaches the processor: a malformed one (a NUL character, a rev that is no TID and
+ * would outrank every later version) is dropped on its own instead of failing its batch.
+ */
+export function commitProblem(c: {
+  did: string
+  collection: string
+  rkey: string
+  rev: string
+  cid?: string
+}): string | undefined {
+  if (!isValidDid(c.did)) return 'invalid did'
+  if (!isValidNsid(c.collection)) return 'invalid collection'
+  if (!isValidRecordKey(c.rkey)) return 'invalid record key'
+  if (!isValidTid(c.rev)) return 'invalid rev'
+  if (c.cid !== undefined && !validateCidString(c.cid)) return 'invalid cid'
+  return undefined
 }

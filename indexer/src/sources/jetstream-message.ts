@@ -1,4 +1,5 @@
-import { type IndexEvent, recordFromJson } from '../events.js'
+import { isValidDid } from '@atproto/syntax'
+import { commitProblem, type IndexEvent, recordFromJson } from '../events.js'
 
 /** A Jetstream message read into an index event, with its time (microseconds). */
 export type ParsedMessage = { event: IndexEvent; timeUs: number }
@@ -20,7 +21,7 @@ export function parseJetstreamMessage(text: string): ParsedMessage | string | un
   } catch {
     return 'not JSON'
   }
-  if (!isObject(msg) || !isString(msg.did) || !msg.did.startsWith('did:')) return 'no did'
+  if (!isObject(msg) || !isValidDid(msg.did)) return 'no valid did'
   if (typeof msg.time_us !== 'number' || !Number.isSafeInteger(msg.time_us)) return 'no time_us'
   const { did, time_us: timeUs } = msg
   if (msg.kind === 'commit') {
@@ -36,9 +37,12 @@ export function parseJetstreamMessage(text: string): ParsedMessage | string | un
       uri: `at://${did}/${c.collection}/${c.rkey}`,
       rev: c.rev,
     }
-    if (c.operation === 'delete') return { event: { ...base, op: 'delete' }, timeUs }
+    if (c.operation === 'delete')
+      return commitProblem(base) ?? { event: { ...base, op: 'delete' }, timeUs }
     if (c.operation !== 'create' && c.operation !== 'update') return 'unknown operation'
     if (!isString(c.cid) || !isObject(c.record)) return 'commit without record'
+    const problem = commitProblem({ ...base, cid: c.cid })
+    if (problem) return problem
     const record = recordFromJson(c.record)
     if (!record) return 'record is not valid lexicon JSON'
     return { event: { ...base, op: c.operation, cid: c.cid, record }, timeUs }

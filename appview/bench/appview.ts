@@ -1,5 +1,5 @@
-// npm run bench:appview: fills a dedicated Postgres database (plyr_bench_appview, dropped
-// and recreated) with a generated network, starts the AppView as production does (its own
+// npm run bench:appview: fills a dedicated Postgres database (plyr_bench_appview_<pid>,
+// dropped at the end) with a generated network, starts the AppView as production does (its own
 // process, RUN_INDEXER=false), drives the feed methods and, as the baseline, a static JSON
 // route with a closed-loop load generator at 64 connections, and prints one JSON line.
 import { type ChildProcess, spawn } from 'node:child_process'
@@ -7,12 +7,13 @@ import { once } from 'node:events'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { Database } from '@plyr/db'
-import { recreateDatabase } from '@plyr/db/testing'
+import { dropDatabase, recreateDatabase } from '@plyr/db/testing'
 import type { LoadPlan, LoadResult } from './load.js'
 import { BENCH_LABELER, generateNetwork, networkScale, sampleRequests } from './network.js'
 
 const root = join(import.meta.dirname, '../..')
-const DATABASE = 'plyr_bench_appview'
+// named after this process, so that runs at the same time keep to their own databases
+const DATABASE = `plyr_bench_appview_${process.pid}`
 const CONNECTIONS = 64
 const WARMUP_SECONDS = 3
 /** The measured seconds of every target are taken in this many turns through them. */
@@ -193,6 +194,7 @@ console.log(
     feed_ratio: Number((feed.rps / baseline.rps).toFixed(3)),
   }),
 )
+await dropDatabase(DATABASE)
 const failed = [...results.values()].filter((r) => r.errors > 0)
 if (failed.length > 0) {
   log(`requests failed: ${failed.map((r) => `${r.name} ${r.errors}`).join(', ')}`)

@@ -32,7 +32,7 @@ export async function openTestDatabase(
   const destroy = database.destroy.bind(database)
   database.destroy = async () => {
     await destroy()
-    await withAdmin((c) => c.query(`drop database if exists ${name} with (force)`))
+    await dropDatabase(name)
   }
   return database
 }
@@ -49,6 +49,11 @@ export async function recreateDatabase(name: string): Promise<string> {
   const url = new URL(adminUrl())
   url.pathname = `/${name}`
   return url.toString()
+}
+
+/** Drops database `name` on the local Postgres, if it exists. */
+export async function dropDatabase(name: string): Promise<void> {
+  await withAdmin((c) => c.query(`drop database if exists ${name} with (force)`))
 }
 
 async function withAdmin(fn: (client: pg.Client) => Promise<unknown>): Promise<void> {

@@ -8,7 +8,7 @@ import { loadavg } from 'node:os'
 import { createInterface } from 'node:readline'
 import { join } from 'node:path'
 import pg from 'pg'
-import { recreateDatabase } from '@plyr/db/testing'
+import { dropDatabase, recreateDatabase } from '@plyr/db/testing'
 import { indexerConfigFromEnv } from '../src/config.js'
 
 const here = import.meta.dirname
@@ -104,10 +104,15 @@ async function digest(url: string): Promise<Record<string, string>> {
 
 const server = child('serve-stream.ts', {}, { untilExit: false })
 const stream = (await server.result) as { url: string; lastTimeUs: number; events: number }
+// named after this process, so that runs at the same time keep to their own databases
+const databases = [
+  `plyr_bench_indexer_${process.pid}`,
+  `plyr_bench_indexer_baseline_${process.pid}`,
+]
 try {
   const [fastUrl, naiveUrl] = [
-    await recreateDatabase('plyr_bench_indexer'),
-    await recreateDatabase('plyr_bench_indexer_baseline'),
+    await recreateDatabase(databases[0]!),
+    await recreateDatabase(databases[1]!),
   ]
   const fast = await run(fastUrl, indexerConfigFromEnv().batchSize, stream)
   const naive = await run(naiveUrl, 1, stream)
@@ -137,4 +142,5 @@ try {
   )
 } finally {
   server.proc.kill()
+  for (const name of databases) await dropDatabase(name)
 }

@@ -210,12 +210,11 @@ async function insertNetwork(
   )
 
   const track = trackOf(n, scale)
-  // created before the likes' counts are known would mean updating every row: counted here
   await step(
     'tracks',
     sql`insert into track (uri, did, cid, title, artist, album, duration, description, file_type,
         audio_url, audio_url_trusted, image_url, image_url_trusted, audio_blob_cid,
-        like_count, comment_count, created_at, indexed_at, sort_at)
+        created_at, indexed_at, sort_at)
       select uri, did, ${oneOf(CIDS, n, 30)}, ${words(n, 31, 3)}, 'Actor ' || artist,
         case when ${draw(n, 34)} < 0.5 then ${words(n, 35, 2)} end, 60 + ${pick(n, 37, 400)},
         -- liner notes on some tracks
@@ -223,8 +222,7 @@ async function insertNetwork(
         ${oneOf(['mp3', 'flac', 'wav'], n, 39)},
         'https://cdn.plyr.fm/audio/' || split_part(uri, '/', 5) || '.mp3', true,
         'https://cdn.plyr.fm/images/' || split_part(uri, '/', 5) || '.jpg', true, null,
-        coalesce(l.count, 0), coalesce(c.count, 0), created_at, indexed_at,
-        least(created_at, indexed_at)
+        created_at, indexed_at, least(created_at, indexed_at)
       from (
         select n, ${track.artist} as artist, ${track.did} as did, ${track.uri} as uri,
           ${track.createdAt} as created_at,
@@ -232,11 +230,16 @@ async function insertNetwork(
           ${track.createdAt} + make_interval(secs => case when ${draw(n, 40)} < 0.005
             then -86400 * 30 else 600 * ${draw(n, 41)} end) as indexed_at
         from generate_series(0::bigint, ${sql.lit(scale.tracks - 1)}) n
-      ) t
-      left join (select subject_uri, count(distinct did)::int as count from "like" group by 1) l
-        on l.subject_uri = t.uri
-      left join (select subject_uri, count(*)::int as count from comment group by 1) c
-        on c.subject_uri = t.uri`,
+      ) t`,
+  )
+  // the counts, as recountTracks keeps them: a row for each track with something counted
+  await step(
+    'track counts',
+    sql`insert into track_count (uri, like_count, comment_count)
+      select coalesce(l.uri, c.uri), coalesce(l.count, 0), coalesce(c.count, 0)
+      from (select subject_uri as uri, count(distinct did)::int as count from "like" group by 1) l
+      full join (select subject_uri as uri, count(*)::int as count from comment group by 1) c
+        on c.uri = l.uri`,
   )
   await step(
     'tags',

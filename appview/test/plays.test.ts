@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { testDatabaseKind } from '@plyr/db/testing'
+import { testDatabaseKind, trackCounts } from '@plyr/db/testing'
 import { del, put, trackRecord } from '@plyr/indexer/testing'
 import { fm } from '@plyr/lexicons'
 import { type DidWebViewer, startDidWebViewer } from './did-web-viewer.js'
@@ -67,11 +67,7 @@ describe(`plays counted at /audio, on ${testDatabaseKind()}`, () => {
       .select(sql<number>`count(*)::int`.as('n'))
       .where('track_uri', '=', uri(rkey))
       .executeTakeFirstOrThrow()
-    const track = await db
-      .selectFrom('track')
-      .select('play_count')
-      .where('uri', '=', uri(rkey))
-      .executeTakeFirst()
+    const track = await trackCounts(db, uri(rkey))
     return { rows: rows.n, playCount: track?.play_count }
   }
   const counted = (n: number) => ({ rows: n, playCount: n })

@@ -1,4 +1,6 @@
-import { sql } from 'kysely'
+import { type Kysely, sql } from 'kysely'
+import { Migrator } from 'kysely/migration'
+import { migrations } from './migrations/index.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openTestDatabase, testDatabaseKind, type TestDatabase } from './testing.js'
 
@@ -36,7 +38,42 @@ describe(`data layer on ${testDatabaseKind()}`, () => {
       'record',
       'tombstone',
       'track',
+      'track_count',
       'track_tag',
+    ])
+  })
+
+  it('moves track counts into track_count (0009) and back, keeping every count', async () => {
+    await using scratch = await openTestDatabase()
+    const migrator = new Migrator({
+      db: scratch.db as Kysely<unknown>,
+      provider: { getMigrations: async () => migrations },
+    })
+    expect((await migrator.migrateDown()).error).toBeUndefined()
+    const track = (n: number, counts: [number, number, number]) => sql`
+      insert into track (uri, did, cid, title, artist, file_type, audio_url_trusted,
+        image_url_trusted, like_count, comment_count, play_count, created_at, indexed_at, sort_at)
+      values (${`at://did:plc:a/fm.plyr.track/${n}`}, 'did:plc:a', 'bafy', 't', 'a', 'mp3',
+        false, false, ${counts[0]}, ${counts[1]}, ${counts[2]}, now(), now(), now())`
+    await track(1, [3, 2, 1]).execute(scratch.db)
+    await track(2, [0, 0, 0]).execute(scratch.db)
+    await scratch.migrate()
+    expect(await scratch.db.selectFrom('track_count').selectAll().orderBy('uri').execute()).toEqual(
+      [{ uri: 'at://did:plc:a/fm.plyr.track/1', like_count: 3, comment_count: 2, play_count: 1 }],
+    )
+    expect((await migrator.migrateDown()).error).toBeUndefined()
+    const back = await sql<{
+      n: string
+      like_count: number
+      comment_count: number
+      play_count: number
+    }>`
+      select right(uri, 1) as n, like_count, comment_count, play_count from track order by uri`.execute(
+      scratch.db,
+    )
+    expect(back.rows).toEqual([
+      { n: '1', like_count: 3, comment_count: 2, play_count: 1 },
+      { n: '2', like_count: 0, comment_count: 0, play_count: 0 },
     ])
   })
 

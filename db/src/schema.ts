@@ -59,18 +59,23 @@ export interface TrackTable {
   image_url: string | null
   image_url_trusted: boolean
   audio_blob_cid: string | null
-  /**
-   * Recomputed from the like, comment and play rows whenever they change; never
-   * incremented. The indexer keeps the like and comment counts, the AppView the play
-   * count (it owns `play`); a record update leaves all three alone.
-   */
-  like_count: ColumnType<number, number | undefined, number>
-  comment_count: ColumnType<number, number | undefined, number>
-  play_count: ColumnType<number, number | undefined, number>
   created_at: Timestamp
   indexed_at: Timestamp
   /** The earlier of created_at and indexed_at: a future createdAt cannot top the feed. */
   sort_at: Timestamp
+}
+
+/**
+ * A track's counts, recomputed from the like, comment and play rows whenever they change;
+ * never incremented (see recountTracks). The indexer keeps the like and comment counts,
+ * the AppView the play count (it owns `play`); a record update leaves all three alone. A
+ * track without a row has none of them yet; the row goes with its track.
+ */
+export interface TrackCountTable {
+  uri: string
+  like_count: ColumnType<number, number | undefined, number>
+  comment_count: ColumnType<number, number | undefined, number>
+  play_count: ColumnType<number, number | undefined, number>
 }
 
 export interface TrackTagTable {
@@ -176,6 +181,7 @@ export interface IndexSchema {
   tombstone: TombstoneTable
   invalid_record: InvalidRecordTable
   track: TrackTable
+  track_count: TrackCountTable
   track_tag: TrackTagTable
   like: LikeTable
   comment: CommentTable

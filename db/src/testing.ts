@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto'
+import type { Kysely } from 'kysely'
 import pg from 'pg'
 import { Database } from './open.js'
+import type { IndexSchema } from './schema.js'
+import { trackCountColumns } from './track-counts.js'
 
 /**
  * Test databases: embedded PGlite in memory by default; with PLYR_TEST_DATABASE=postgres,
@@ -64,4 +67,17 @@ async function withAdmin(fn: (client: pg.Client) => Promise<unknown>): Promise<v
   } finally {
     await client.end()
   }
+}
+
+/**
+ * A track's counts as readers see them (zero until something is counted); undefined when
+ * the track is not in the index.
+ */
+export async function trackCounts(db: Kysely<IndexSchema>, uri: string) {
+  return db
+    .selectFrom('track')
+    .leftJoin('track_count', 'track_count.uri', 'track.uri')
+    .select(trackCountColumns)
+    .where('track.uri', '=', uri)
+    .executeTakeFirst()
 }

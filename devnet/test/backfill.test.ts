@@ -4,6 +4,7 @@ import { promisify } from 'node:util'
 import { Client } from '@atproto/lex'
 import { describe, expect, it } from 'vitest'
 import { Database } from '@plyr/db'
+import { trackCounts } from '@plyr/db/testing'
 import { fm } from '@plyr/lexicons'
 import { DevNetwork, type DevAccount } from '../src/network.js'
 import { startPlyr, tempDir } from './service.js'
@@ -53,11 +54,7 @@ describe('backfill', () => {
     expect(tracks.map((t) => t.title).sort()).toEqual(['Old One', 'Old Three', 'Old Two'])
     expect(tracks[0]!.artist).toMatchObject({ handle: 'delia.test', displayName: 'Delia' })
     const like = await waitFor(async () => {
-      const row = await plyr.database.db
-        .selectFrom('track')
-        .select('like_count')
-        .where('uri', '=', first!)
-        .executeTakeFirst()
+      const row = await trackCounts(plyr.database.db, first!)
       return row?.like_count === 1 ? row : undefined
     })
     expect(like.like_count).toBe(1)

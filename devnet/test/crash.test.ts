@@ -63,7 +63,11 @@ describe('crash safety', () => {
     try {
       const rows = await waitFor(
         async () => {
-          const r = await database.db.selectFrom('track').select(['uri', 'like_count']).execute()
+          const r = await database.db
+            .selectFrom('track')
+            .leftJoin('track_count', 'track_count.uri', 'track.uri')
+            .select(['track.uri', 'track_count.like_count'])
+            .execute()
           return r.length === tracks.length && r.every((t) => t.like_count === 1) ? r : undefined
         },
         { timeoutMs: 30_000 },

@@ -76,8 +76,8 @@ async function digest(url: string): Promise<Record<string, string>> {
     record: 'uri, cid, rev, json',
     tombstone: 'uri, rev',
     invalid_record: 'uri, rev, reason',
-    track:
-      'uri, cid, title, album, duration, audio_url, audio_url_trusted, created_at, sort_at, like_count, comment_count',
+    track: 'uri, cid, title, album, duration, audio_url, audio_url_trusted, created_at, sort_at',
+    track_count: 'uri, like_count, comment_count',
     track_tag: 'track_uri, tag',
     like: 'uri, did, subject_uri',
     comment: 'uri, subject_uri, text, timestamp_ms',

@@ -1,10 +1,16 @@
-import type { LabelRow, TrackRow } from '@plyr/db'
+import { type LabelRow, type TrackRow, trackCountColumns } from '@plyr/db'
 import type { Reader } from '../pipeline/reader.js'
 import { type HydratedActor, hydrateActors } from './actors.js'
 import { hydrateLabels } from './labels.js'
 import { hydrateViewerLikes } from './viewer.js'
 
-export type HydratedTrack = TrackRow & { record: unknown; tags: string[] }
+export type HydratedTrack = TrackRow & {
+  like_count: number
+  comment_count: number
+  play_count: number
+  record: unknown
+  tags: string[]
+}
 
 export type TrackHydration = {
   tracks: Map<string, HydratedTrack>
@@ -27,8 +33,9 @@ export async function hydrateTracks(reader: Reader, uris: string[]): Promise<Tra
   const rows = await db
     .selectFrom('track')
     .innerJoin('record', 'record.uri', 'track.uri')
+    .leftJoin('track_count', 'track_count.uri', 'track.uri')
     .selectAll('track')
-    .select('record.json as record')
+    .select(['record.json as record', ...trackCountColumns])
     .where('track.uri', 'in', uris)
     .execute()
   const found = rows.map((r) => r.uri)

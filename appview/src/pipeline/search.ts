@@ -50,12 +50,13 @@ export async function searchSkeleton(
     const noCount = sql<number | null>`null::int`.as('n')
     const title = sql.ref('track.title')
     const tracks = visibleTracks(r)
+      .leftJoin('track_count', 'track_count.uri', 'track.uri')
       .select([
         kind('track'),
         'track.uri as id',
         m.tier(title).as('tier'),
         m.score(title).as('score'),
-        'track.like_count as n',
+        sql<number>`coalesce(track_count.like_count, 0)`.as('n'),
       ])
       .where(m.matches(title))
     // artists: active accounts with at least one track, by handle or display name

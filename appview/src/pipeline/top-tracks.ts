@@ -15,7 +15,7 @@ const WINDOW_MS: Record<Exclude<Period, 'all'>, number> = {
 
 /**
  * A page of the most liked visible tracks, most likes first, ties broken by uri (desc).
- * Over `all` the skeleton walks the stored like counts (track_like_count_idx). Within a
+ * Over `all` the skeleton walks the stored like counts (track_count_like_idx). Within a
  * period it counts, per track, the accounts whose like was created in the window ending
  * now (like_created_idx, read alone), then keeps the visible tracks: still one query.
  * The cursor is (count, uri); see the lexicon for what moving counts do to pages.
@@ -43,13 +43,16 @@ type After = ReturnType<typeof decodeKeyset>
 
 function allTimeSkeleton(reader: Reader, limit: number, after: After): Promise<Skeleton> {
   let query = visibleTracks(reader)
-    .select(['track.uri', 'track.like_count as likes'])
-    .where('track.like_count', '>', 0)
-    .orderBy('track.like_count', 'desc')
-    .orderBy('track.uri', 'desc')
+    .innerJoin('track_count', 'track_count.uri', 'track.uri')
+    .select(['track.uri', 'track_count.like_count as likes'])
+    .where('track_count.like_count', '>', 0)
+    .orderBy('track_count.like_count', 'desc')
+    .orderBy('track_count.uri', 'desc')
     .limit(limit)
   if (after) {
-    query = query.where(pastKeyset('track.like_count', 'track.uri', after, 'desc', 'number'))
+    query = query.where(
+      pastKeyset('track_count.like_count', 'track_count.uri', after, 'desc', 'number'),
+    )
   }
   return query.execute()
 }

@@ -25,7 +25,9 @@ export async function recordPlay(
       .selectFrom('track')
       .select('uri')
       .where('uri', '=', trackUri)
-      .forUpdate()
+      // not `for update`: that would also hold off the indexer's recounts of this track
+      // (the key share lock of track_count's foreign key)
+      .forNoKeyUpdate()
       .executeTakeFirst()
     if (!track) return false
     if (listener !== null) {

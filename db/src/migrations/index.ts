@@ -5,6 +5,7 @@ import * as m0005 from './0005-search.js'
 import * as m0006 from './0006-list-indexes.js'
 import * as m0007 from './0007-actor-pds.js'
 import * as m0008 from './0008-plays.js'
+import * as m0009 from './0009-track-counts.js'
 
 /** Every migration, in order. Add new ones here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0006-list-indexes': m0006,
   '0007-actor-pds': m0007,
   '0008-plays': m0008,
+  '0009-track-counts': m0009,
 }

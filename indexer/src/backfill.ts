@@ -7,6 +7,7 @@ import { type CommitEvent, commitProblem, recordFromJson } from './events.js'
 import { type Identity, pdsEndpoint } from './identity.js'
 import type { IndexerMetrics } from './metrics.js'
 import type { Processor } from './processor.js'
+import { xrpcGet } from './xrpc.js'
 import { actorsAwaitingBackfill, markBackfilled } from './store/actors.js'
 
 const tracer = trace.getTracer('@plyr/indexer')
@@ -126,12 +127,13 @@ export class Backfiller {
   }
 
   private async get<T>(service: string, nsid: string, params: Record<string, string>): Promise<T> {
-    const url = new URL(`/xrpc/${nsid}`, service)
-    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v)
-    const res = await this.opts.identity.fetch(url, {
-      redirect: 'error',
-      signal: AbortSignal.timeout(this.opts.timeoutMs ?? 15_000),
-    })
+    const res = await xrpcGet(
+      this.opts.identity.fetch,
+      service,
+      nsid,
+      params,
+      this.opts.timeoutMs ?? 15_000,
+    )
     if (!res.ok) throw new BackfillError(`${nsid} on ${service} answered ${res.status}`)
     return (await res.json()) as T
   }

@@ -3,6 +3,7 @@ import { type DidCache, IdResolver } from '@atproto/identity'
 import type { Logger } from 'pino'
 import { trace } from '@opentelemetry/api'
 import type { ActorIdentity } from './store/actors.js'
+import { xrpcGet } from './xrpc.js'
 
 const tracer = trace.getTracer('@plyr/indexer')
 
@@ -34,9 +35,15 @@ export function createIdentity(cfg: IdentityConfig, didCache?: DidCache): Identi
   const resolver = new IdResolver({ plcUrl: cfg.plcUrl, timeout: cfg.timeoutMs, fetch, didCache })
   const resolveHandle = async (handle: string): Promise<string | undefined> => {
     if (!cfg.handleResolverUrl) return resolver.handle.resolve(handle)
-    const url = new URL('/xrpc/com.atproto.identity.resolveHandle', cfg.handleResolverUrl)
-    url.searchParams.set('handle', handle)
-    const body = await getJson(fetch, url, cfg.timeoutMs)
+    const body = await getJson(
+      xrpcGet(
+        fetch,
+        cfg.handleResolverUrl,
+        'com.atproto.identity.resolveHandle',
+        { handle },
+        cfg.timeoutMs,
+      ),
+    )
     return typeof body?.did === 'string' ? body.did : undefined
   }
   return { resolver, fetch, resolveHandle }
@@ -103,22 +110,22 @@ async function fetchDisplayName(
   did: string,
   timeoutMs: number,
 ): Promise<string | null> {
-  const url = new URL('/xrpc/com.atproto.repo.getRecord', pds)
-  url.searchParams.set('repo', did)
-  url.searchParams.set('collection', 'app.bsky.actor.profile')
-  url.searchParams.set('rkey', 'self')
-  const body = await getJson(fetch, url, timeoutMs)
+  const body = await getJson(
+    xrpcGet(
+      fetch,
+      pds,
+      'com.atproto.repo.getRecord',
+      { repo: did, collection: 'app.bsky.actor.profile', rkey: 'self' },
+      timeoutMs,
+    ),
+  )
   const value = body?.value as { displayName?: unknown } | undefined
   const name = value?.displayName
   return typeof name === 'string' && name.length > 0 && name.length <= 640 ? name : null
 }
 
-async function getJson(
-  fetch: Identity['fetch'],
-  url: URL,
-  timeoutMs: number,
-): Promise<Record<string, unknown> | undefined> {
-  const res = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(timeoutMs) })
+async function getJson(response: Promise<Response>): Promise<Record<string, unknown> | undefined> {
+  const res = await response
   if (!res.ok) return undefined
   const body: unknown = await res.json()
   return body && typeof body === 'object' ? (body as Record<string, unknown>) : undefined

@@ -1,4 +1,9 @@
+import { isValidDid } from '@atproto/syntax'
 import { BackfillError } from './backfill.js'
+import { xrpcGet } from './xrpc.js'
+
+/** How long one call to the relay (or a PDS probed in its place) may take. */
+const TIMEOUT_MS = 30_000
 
 /**
  * The DIDs of every repo holding `collection`, from a relay's
@@ -30,12 +35,12 @@ export async function listReposWithCollection(
   )
   const holding: string[] = []
   for (const did of all) {
-    const res = await fetch(
-      new URL(
-        `/xrpc/com.atproto.repo.listRecords?repo=${encodeURIComponent(did)}&collection=${collection}&limit=1`,
-        service,
-      ),
-      { redirect: 'error' },
+    const res = await xrpcGet(
+      fetch,
+      service,
+      'com.atproto.repo.listRecords',
+      { repo: did, collection, limit: '1' },
+      TIMEOUT_MS,
     )
     const body = res.ok ? ((await res.json()) as { records?: unknown[] }) : undefined
     if (body?.records?.length) holding.push(did)
@@ -65,9 +70,7 @@ async function page(
   nsid: string,
   params: Record<string, string>,
 ): Promise<Page | 'unsupported'> {
-  const url = new URL(`/xrpc/${nsid}`, service)
-  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v)
-  const res = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(30_000) })
+  const res = await xrpcGet(fetch, service, nsid, params, TIMEOUT_MS)
   const body = (await res.json().catch(() => undefined)) as
     { repos?: { did?: unknown }[]; cursor?: unknown } | undefined
   const firstPage = params.cursor === undefined
@@ -75,8 +78,6 @@ async function page(
     return 'unsupported'
   }
   if (!res.ok || !body) throw new BackfillError(`${nsid} on ${service} answered ${res.status}`)
-  const dids = (body.repos ?? [])
-    .map((r) => r.did)
-    .filter((d): d is string => typeof d === 'string' && d.startsWith('did:'))
+  const dids = (body.repos ?? []).map((r) => r.did).filter((d): d is string => isValidDid(d))
   return { dids, cursor: typeof body.cursor === 'string' ? body.cursor : undefined }
 }

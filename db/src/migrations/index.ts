@@ -6,6 +6,7 @@ import * as m0006 from './0006-list-indexes.js'
 import * as m0007 from './0007-actor-pds.js'
 import * as m0008 from './0008-plays.js'
 import * as m0009 from './0009-track-counts.js'
+import * as m0010 from './0010-list-item-subject.js'
 
 /** Every migration, in order. Add new ones here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0007-actor-pds': m0007,
   '0008-plays': m0008,
   '0009-track-counts': m0009,
+  '0010-list-item-subject': m0010,
 }

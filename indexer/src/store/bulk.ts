@@ -26,9 +26,17 @@ export async function insertRows<T extends keyof IndexSchema & string>(
     if (type === 'text' || type === 'json') {
       return sql`${textArray(rows.map((row) => asText(row[name])))}::text[]`
     }
+    // a batch's rows share one Date (the batch's time): it is converted once per column
+    let lastDate: Date | undefined
+    let lastIso = ''
     const values = rows.map((row) => {
       const v = row[name]
-      return v instanceof Date ? v.toISOString() : (v ?? null)
+      if (!(v instanceof Date)) return v ?? null
+      if (v !== lastDate) {
+        lastDate = v
+        lastIso = v.toISOString()
+      }
+      return lastIso
     })
     return sql`${values}::${sql.raw(type)}[]`
   })

@@ -1,5 +1,6 @@
-import { jsonToLex, type LexMap, validateCidString } from '@atproto/lex'
+import { jsonToLex, type LexMap } from '@atproto/lex'
 import { isValidDid, isValidNsid, isValidRecordKey, isValidTid } from '@atproto/syntax'
+import { isCidString } from './cid-string.js'
 
 /**
  * The events every source (firehose, later Jetstream) is turned into, so all of them go
@@ -66,6 +67,6 @@ export function commitProblem(c: {
   if (!isValidNsid(c.collection)) return 'invalid collection'
   if (!isValidRecordKey(c.rkey)) return 'invalid record key'
   if (!isValidTid(c.rev)) return 'invalid rev'
-  if (c.cid !== undefined && !validateCidString(c.cid)) return 'invalid cid'
+  if (c.cid !== undefined && !isCidString(c.cid)) return 'invalid cid'
   return undefined
 }

@@ -52,6 +52,13 @@ export type Outcome = 'applied' | 'ignored' | 'invalid'
  * - like and comment counts are recomputed from rows for every track a batch touches.
  */
 export class Processor {
+  /**
+   * Actors the index is known to have: nothing deletes an actor's row, so once seen it
+   * stays, and a batch asks the database only about the others (after the first batches,
+   * usually none). Cleared when full, which costs a query of each actor once more.
+   */
+  private readonly knownCache = new Set<string>()
+
   constructor(private readonly opts: ProcessorOptions) {}
 
   async apply(
@@ -62,7 +69,7 @@ export class Processor {
     const latest = this.latestVersions(events)
     // Which actors the index already has, read once per batch; identity lookups leave the
     // process, so they happen before the transaction opens.
-    const known = await knownActors(this.opts.db, [...new Set(events.map((e) => e.did))])
+    const known = await this.knownActors(events)
     const newActors = await this.lookupNewActors(events, known)
     const identities = await this.lookupChangedIdentities(events, known)
     // actors known by the time the batch's rows are written
@@ -75,9 +82,22 @@ export class Processor {
       await setStatuses(tx, this.latestStatuses(events, outcomes))
       if (cursor) await saveCursor(tx, cursor.source, cursor.value)
     })
+    if (this.knownCache.size + known.size > KNOWN_CACHE_SIZE) this.knownCache.clear()
+    for (const did of known) this.knownCache.add(did)
     this.opts.metrics?.recordBatch(events, outcomes)
     for (const did of newActors.keys()) this.opts.onNewActor?.(did)
     return outcomes
+  }
+
+  /** Which of the batch's actors the index has. */
+  private async knownActors(events: IndexEvent[]): Promise<Set<string>> {
+    const dids = new Set(events.map((e) => e.did))
+    const known = await knownActors(
+      this.opts.db,
+      [...dids].filter((did) => !this.knownCache.has(did)),
+    )
+    for (const did of dids) if (this.knownCache.has(did)) known.add(did)
+    return known
   }
 
   /**
@@ -281,6 +301,9 @@ const BATCH_SETTINGS = sql`select
   set_config('synchronous_commit', 'off', true),
   set_config('enable_seqscan', 'off', true),
   set_config('jit', 'off', true)`
+
+/** The most actors `Processor` remembers as known (DIDs: up to about 10 MB). */
+const KNOWN_CACHE_SIZE = 100_000
 
 /** How many identity lookups of new actors run at once. */
 const LOOKUP_CONCURRENCY = 8

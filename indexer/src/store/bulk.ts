@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely'
 import type { IndexSchema } from '@plyr/db'
 import type { Tx } from '../plugins/plugin.js'
+import { textArray } from './text-array.js'
 
 type ColumnTypes = 'text' | 'int' | 'bool' | 'timestamptz' | 'json'
 
@@ -8,6 +9,7 @@ type ColumnTypes = 'text' | 'int' | 'bool' | 'timestamptz' | 'json'
  * How the indexer writes rows, every table alike: `insert ... select from unnest(...)`, one
  * array parameter per column whatever the number of rows, which Postgres parses and plans
  * far faster than thousands of VALUES parameters (and never runs into their 65,535 limit).
+ * Text and JSON columns go as binary arrays (see `textArray`), the others as text.
  * `conflict` is the SQL after `on conflict` (e.g. `(uri) do update set ...`), if any.
  */
 export async function insertRows<T extends keyof IndexSchema & string>(
@@ -21,11 +23,22 @@ export async function insertRows<T extends keyof IndexSchema & string>(
   const names = Object.keys(columns)
   const arrays = names.map((name) => {
     const type = columns[name as keyof typeof columns]!
+    if (type === 'text' || type === 'json') {
+      return sql`${textArray(rows.map((row) => asText(row[name])))}::text[]`
+    }
+    // a batch's rows share one Date (the batch's time): it is converted once per column
+    let lastDate: Date | undefined
+    let lastIso = ''
     const values = rows.map((row) => {
       const v = row[name]
-      return v instanceof Date ? v.toISOString() : (v ?? null)
+      if (!(v instanceof Date)) return v ?? null
+      if (v !== lastDate) {
+        lastDate = v
+        lastIso = v.toISOString()
+      }
+      return lastIso
     })
-    return sql`${values}::${sql.raw(type === 'json' ? 'text' : type)}[]`
+    return sql`${values}::${sql.raw(type)}[]`
   })
   const select = names.map((name, i) =>
     columns[name as keyof typeof columns] === 'json' ? sql.raw(`c${i}::json`) : sql.raw(`c${i}`),
@@ -37,9 +50,14 @@ export async function insertRows<T extends keyof IndexSchema & string>(
   `.execute(tx)
 }
 
+/** A text column's value: null (for null or undefined), else its string. */
+function asText(v: unknown): string | null {
+  return v == null ? null : String(v)
+}
+
 /** `column = anyOf(values)`: one array parameter, however many values. */
 export function anyOf(values: string[]): RawBuilder<string> {
-  return sql<string>`any(${values}::text[])`
+  return sql<string>`any(${textArray(values)}::text[])`
 }
 
 /** `col = excluded.col` for each column, for an upsert's `do update set`. */

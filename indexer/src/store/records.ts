@@ -5,19 +5,20 @@ import type { Tx } from '../plugins/plugin.js'
 
 export type StoredVersions = { records: Map<string, string>; tombstones: Map<string, string> }
 
-/** The stored rev of each uri, and of each tombstone, in two queries. */
+/** The stored rev of each uri, and of each tombstone, in one round trip. */
 export async function storedVersions(tx: Tx, uris: string[]): Promise<StoredVersions> {
-  const [records, tombstones] = await Promise.all(
-    (['record', 'tombstone'] as const).map(async (table) => {
-      const rows = await tx
-        .selectFrom(table)
-        .select(['uri', 'rev'])
-        .where('uri', '=', anyOf(uris))
-        .execute()
-      return new Map(rows.map((r) => [r.uri, r.rev]))
-    }),
-  )
-  return { records: records!, tombstones: tombstones! }
+  const revs = (table: 'record' | 'tombstone') =>
+    tx
+      .selectFrom(table)
+      .select([sql.lit(table).as('source'), 'uri', 'rev'])
+      .where('uri', '=', anyOf(uris))
+  const rows = await revs('record').unionAll(revs('tombstone')).execute()
+  const versions: StoredVersions = { records: new Map(), tombstones: new Map() }
+  for (const { source, uri, rev } of rows) {
+    const revsOf = source === 'record' ? versions.records : versions.tombstones
+    revsOf.set(uri, rev)
+  }
+  return versions
 }
 
 export type RawRecord = {

@@ -1,7 +1,6 @@
 import type { Server } from '@atproto/xrpc-server'
 import { fm } from '@plyr/lexicons'
 import type { AppContext } from '../../../../context.js'
-import { hydrateLabels } from '../../../../hydration/labels.js'
 import { resolveActor } from '../../../../pipeline/actor.js'
 import { profileCounts } from '../../../../pipeline/profile-counts.js'
 import { readerFor } from '../../../../pipeline/reader.js'
@@ -13,17 +12,14 @@ export default function (server: Server, ctx: AppContext) {
     handler: async ({ params, auth }) => {
       const reader = readerFor(ctx, auth)
       // ActorNotFound / ActorTakenDown when the actor is unknown or hidden
-      const actor = await resolveActor(reader, params.actor)
-      const [counts, labels] = await Promise.all([
-        profileCounts(reader, actor.did),
-        hydrateLabels(ctx.db, reader.labelers, [actor.did]),
-      ])
+      const { actor, labels } = await resolveActor(reader, params.actor)
+      const counts = await profileCounts(reader, actor.did)
       return {
         encoding: 'application/json',
         body: {
           profile: presentProfile(actor, {
             counts,
-            labels: labels.get(actor.did) ?? [],
+            labels,
           }),
         },
       }

@@ -15,7 +15,7 @@ export default function (server: Server, ctx: AppContext) {
       const reader = readerFor(ctx, auth)
       const limit = params.limit ?? 50
       const after = decodeKeyset(params.cursor)
-      const liker = await resolveActor(reader, params.actor)
+      const { actor: liker } = await resolveActor(reader, params.actor)
       // skeleton: the actor's likes over (did, created_at desc, uri desc), keeping only
       // visible tracks (a page is full whenever more likes follow) and, of a track liked
       // more than once, only the newest like (each track appears once)

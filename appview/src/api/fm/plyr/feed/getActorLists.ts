@@ -17,7 +17,7 @@ export default function (server: Server, ctx: AppContext) {
       const reader = readerFor(ctx, auth)
       const limit = params.limit ?? 50
       const after = decodeKeyset(params.cursor)
-      const actor = await resolveActor(reader, params.actor)
+      const { actor } = await resolveActor(reader, params.actor)
       // skeleton: one query over (did, created_at desc, uri desc)
       let query = visibleLists(reader)
         .select(['list.uri', 'list.created_at'])

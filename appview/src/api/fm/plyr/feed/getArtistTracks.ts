@@ -10,7 +10,7 @@ export default function (server: Server, ctx: AppContext) {
     auth: ctx.auth.optional,
     handler: async ({ params, auth }) => {
       const reader = readerFor(ctx, auth)
-      const artist = await resolveActor(reader, params.actor)
+      const { actor: artist } = await resolveActor(reader, params.actor)
       return {
         encoding: 'application/json',
         body: await newestTracksPage(reader, {

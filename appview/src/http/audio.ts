@@ -1,12 +1,12 @@
 import type { Request, Response } from 'express'
 import { PlyrNamespace } from '@plyr/lexicons'
 import type { AppContext } from '../context.js'
-import { hydrateLabels } from '../hydration/labels.js'
 import { parseRecordPath } from '../links.js'
+import { readerFor } from '../pipeline/reader.js'
+import { recordVisibility } from '../pipeline/record-visibility.js'
 import { recordPlay } from '../plays/record-play.js'
 import { audioSource } from '../rules/audio.js'
 import { startsPlayback } from '../rules/play.js'
-import { visibility } from '../rules/visibility.js'
 import { sendError } from './errors.js'
 
 export const AUDIO_PREFIX = '/audio'
@@ -33,24 +33,21 @@ export function audioHandler(ctx: AppContext) {
     const uri = `at://${ref.did}/${trackCollection}/${ref.rkey}`
     const row = await ctx.db
       .selectFrom('track')
-      .innerJoin('actor', 'actor.did', 'track.did')
-      .selectAll('actor')
-      .select(['track.audio_url', 'track.audio_url_trusted', 'track.audio_blob_cid'])
-      .where('track.uri', '=', uri)
+      .select(['did', 'audio_url', 'audio_url_trusted', 'audio_blob_cid'])
+      .where('uri', '=', uri)
       .executeTakeFirst()
-    const labels = row
-      ? await hydrateLabels(ctx.db, ctx.cfg.acceptedLabelers, [uri, row.did])
-      : new Map()
-    const hidden = visibility(row, labels, uri)
+    const { author, hidden } = row
+      ? await recordVisibility(readerFor(ctx), uri, row.did)
+      : { author: undefined, hidden: 'not-found' as const }
     if (hidden === 'taken-down') {
       sendError(res, 451, 'TrackTakenDown', `track taken down: ${uri}`)
       return
     }
-    if (hidden || !row) {
+    if (hidden || !row || !author) {
       sendError(res, 404, 'TrackNotFound', `track not found: ${uri}`)
       return
     }
-    const location = audioSource(row, row.pds)
+    const location = audioSource(row, author.pds)
     if (!location) {
       sendError(res, 404, 'AudioNotFound', `track has no audio plyr can serve: ${uri}`)
       return

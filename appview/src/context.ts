@@ -52,7 +52,7 @@ export function createAppContext(deps: AppDeps, port: number): AppContext {
 }
 
 /** PUBLIC_URL (or localhost and the port) and APPVIEW_DID (or the did:web of that URL). */
-export function serviceIdentity(cfg: AppViewConfig, port: number): ServiceIdentity {
+function serviceIdentity(cfg: AppViewConfig, port: number): ServiceIdentity {
   const url = cfg.publicUrl ?? `http://localhost:${port}`
   // did:web percent-encodes the port's colon
   return { url, did: cfg.did ?? `did:web:${new URL(url).host.replace(':', '%3A')}` }

@@ -1,6 +1,6 @@
 import type { CacheResult, DidCache, DidDocument } from '@atproto/identity'
 
-export type DidCacheLimits = {
+type DidCacheLimits = {
   /** The most documents kept; the least recently used goes first. */
   maxEntries: number
   /** Past this age a document is re-fetched on its next use. */

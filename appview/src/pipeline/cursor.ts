@@ -9,9 +9,9 @@ import { type RawBuilder, sql } from 'kysely'
 export type Keyset = { key: number; id: string }
 
 /** What a list breaks ties on: record uris (`at://…`), or non-empty names. */
-export type Tiebreak = 'uri' | 'name'
+type Tiebreak = 'uri' | 'name'
 
-export function encodeKeyset(key: number | Date, id: string): string {
+function encodeKeyset(key: number | Date, id: string): string {
   return `${key instanceof Date ? key.getTime() : key}::${id}`
 }
 

@@ -7,7 +7,7 @@ import { visibleLists, visibleTracks } from './visible.js'
 export type SearchKind = 'track' | 'artist' | 'album' | 'playlist' | 'tag'
 
 /** One search result before hydration: what it is, how well it matched, its popularity. */
-export type SearchHit = {
+type SearchHit = {
   kind: SearchKind
   /** A track or list uri, an artist's DID, or a tag. */
   id: string

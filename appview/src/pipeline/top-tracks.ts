@@ -4,7 +4,7 @@ import type { Reader } from './reader.js'
 import { trackViews } from './tracks.js'
 import { visibleTracks } from './visible.js'
 
-export type Period = 'day' | 'week' | 'month' | 'all'
+type Period = 'day' | 'week' | 'month' | 'all'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 const WINDOW_MS: Record<Exclude<Period, 'all'>, number> = {

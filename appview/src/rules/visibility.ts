@@ -2,9 +2,9 @@ import { sql } from 'kysely'
 import type { ActorRow, LabelRow } from '@plyr/db'
 
 /** Label values that take a record (or, on a DID, an account) out of every view. */
-export const HIDING_LABELS = ['!takedown', 'copyright-violation'] as const
+const HIDING_LABELS = ['!takedown', 'copyright-violation'] as const
 
-export function hasHidingLabel(labels: LabelRow[] | undefined): boolean {
+function hasHidingLabel(labels: LabelRow[] | undefined): boolean {
   return labels?.some((l) => (HIDING_LABELS as readonly string[]).includes(l.val)) ?? false
 }
 

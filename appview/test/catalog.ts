@@ -24,8 +24,8 @@ const handles: Record<string, string> = Object.fromEntries(
 )
 const displayNames: Record<string, string> = { [did.aurora]: 'Aurora Vale' }
 
-export const T = 'fm.plyr.track'
-export const L = 'fm.plyr.list'
+const T = 'fm.plyr.track'
+const L = 'fm.plyr.list'
 export const trackUri = (d: string, n: number) => `at://${d}/${T}/t${n}` as const
 export const listUri = (d: string, rkey: string) => `at://${d}/${L}/${rkey}` as const
 export const likeUri = (d: string, rkey: string) => `at://${d}/fm.plyr.like/${rkey}` as const
@@ -45,7 +45,7 @@ const auroraTracks: { tags: string[]; duration?: number }[] = [
   { tags: ['ambient', 'banned'], duration: 1000 },
 ]
 
-export function catalogEvents(now: number): IndexEvent[] {
+function catalogEvents(now: number): IndexEvent[] {
   let rev = 100
   const like = (liker: string, rkey: string, subject: string, agoMs: number) =>
     put(
@@ -155,7 +155,7 @@ const label = (subject: string, val: string): NewLabel => ({
   cts: when(30),
 })
 
-export const catalogLabels: NewLabel[] = [
+const catalogLabels: NewLabel[] = [
   label(trackUri(did.aurora, 6), '!takedown'),
   label(did.mallory, '!takedown'),
   label(listUri(did.aurora, 'album3'), 'copyright-violation'),

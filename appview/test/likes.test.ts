@@ -165,5 +165,13 @@ describe(`getActorLikes on ${testDatabaseKind()}`, () => {
         body: { error: 'ActorNotFound' },
       })
     }
+    for (const actor of [cleo, 'cleo.test']) {
+      const res = await get(`/xrpc/fm.plyr.feed.getActorLikes?actor=${actor}`)
+      expect({ actor, ...res }).toMatchObject({
+        actor,
+        status: 400,
+        body: { error: 'ActorTakenDown' },
+      })
+    }
   })
 })

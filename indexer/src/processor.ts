@@ -205,10 +205,10 @@ export class Processor {
     if (allDeletes.length > 0) await tombstoneRecords(tx, allDeletes, now)
     const allWrites = [...writes.values()].flat()
     if (allWrites.length > 0) await putRecords(tx, allWrites, stored.tombstones)
-    const recount = { likes: new Set<string>(), comments: new Set<string>() }
+    const recount: Required<CountChanges> = { like_count: [], comment_count: [] }
     const collect = (changes: CountChanges) => {
-      for (const uri of changes.likes ?? []) recount.likes.add(uri)
-      for (const uri of changes.comments ?? []) recount.comments.add(uri)
+      for (const [count, uris] of Object.entries(changes) as [keyof CountChanges, string[]][])
+        recount[count].push(...uris)
     }
     for (const plugin of this.opts.plugins.values()) {
       const dels = deletes.get(plugin)
@@ -223,7 +223,7 @@ export class Processor {
       if (recs) collect(await plugin.upsert(tx, recs))
     }
     // the counts of the rows the indexer writes; play_count is the AppView's
-    await recountTracks(tx, { like_count: recount.likes, comment_count: recount.comments })
+    await recountTracks(tx, recount)
     if (invalid.length > 0) {
       await recordInvalid(tx, invalid, now)
       for (const r of invalid) this.opts.logger.warn(r, 'skipping invalid record')

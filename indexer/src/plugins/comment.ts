@@ -40,9 +40,9 @@ export function commentPlugin(ns: PlyrNamespace): RecordPlugin {
         },
         rows,
       )
-      return { comments: [...before, ...subjectsOf(records)] }
+      return { comment_count: [...before, ...subjectsOf(records)] }
     },
 
-    delete: async (tx, uris) => ({ comments: await deleteSubjectRows(tx, 'comment', uris) }),
+    delete: async (tx, uris) => ({ comment_count: await deleteSubjectRows(tx, 'comment', uris) }),
   }
 }

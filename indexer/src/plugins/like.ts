@@ -32,9 +32,9 @@ export function likePlugin(ns: PlyrNamespace): RecordPlugin {
         },
         rows,
       )
-      return { likes: [...before, ...subjectsOf(records)] }
+      return { like_count: [...before, ...subjectsOf(records)] }
     },
 
-    delete: async (tx, uris) => ({ likes: await deleteSubjectRows(tx, 'like', uris) }),
+    delete: async (tx, uris) => ({ like_count: await deleteSubjectRows(tx, 'like', uris) }),
   }
 }

@@ -1,6 +1,6 @@
 import type { LexMap } from '@atproto/lex'
 import type { Transaction } from 'kysely'
-import type { IndexSchema } from '@plyr/db'
+import type { IndexSchema, TrackCount } from '@plyr/db'
 
 export type Tx = Transaction<IndexSchema>
 
@@ -18,8 +18,8 @@ export type IndexedRecord = {
 
 export type Validation = { ok: true } | { ok: false; reason: string }
 
-/** Tracks whose like or comment counts may have changed: the processor recounts them. */
-export type CountChanges = { likes?: string[]; comments?: string[] }
+/** Per count, the tracks whose count may have changed: the processor recounts them. */
+export type CountChanges = Partial<Record<Exclude<TrackCount, 'play_count'>, string[]>>
 
 /**
  * One plugin per collection: how valid records become rows, and how they go away, in

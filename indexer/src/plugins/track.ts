@@ -103,7 +103,7 @@ export function trackPlugin(ns: PlyrNamespace, cfg: PluginConfig): RecordPlugin 
       // a new track counts the likes and comments that arrived before it; an edit keeps
       // its counts
       const created = records.filter((r) => !r.stored).map((r) => r.uri)
-      return { likes: created, comments: created }
+      return { like_count: created, comment_count: created }
     },
 
     async delete(tx, uris) {

@@ -102,6 +102,7 @@ function testProcessor(
     plugins: createPlugins(new PlyrNamespace(), {
       trustedMediaOrigins: new Set(trustedMediaOrigins),
     }),
+    writers: 2,
     lookupActor,
     logger: pino({ level: 'silent' }),
   })

@@ -39,6 +39,7 @@ describe(`data layer on ${testDatabaseKind()}`, () => {
       'tombstone',
       'track',
       'track_count',
+      'track_recount',
       'track_tag',
     ])
   })

@@ -78,6 +78,17 @@ export interface TrackCountTable {
   play_count: ColumnType<number, number | undefined, number>
 }
 
+/**
+ * Tracks queued for a like or comment recount by the indexer's batch transactions, taken
+ * (and deleted) by the batch's recount once they have all committed.
+ */
+export interface TrackRecountTable {
+  uri: string
+  count: 'like_count' | 'comment_count'
+  /** A hash of the uri, which says which recounting transaction takes the row. */
+  hash: number
+}
+
 export interface TrackTagTable {
   track_uri: string
   tag: string
@@ -182,6 +193,7 @@ export interface IndexSchema {
   invalid_record: InvalidRecordTable
   track: TrackTable
   track_count: TrackCountTable
+  track_recount: TrackRecountTable
   track_tag: TrackTagTable
   like: LikeTable
   comment: CommentTable

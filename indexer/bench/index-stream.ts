@@ -12,7 +12,7 @@ import { Indexer } from '../src/indexer.js'
 import { loadCursor } from '../src/store/cursors.js'
 
 const lastTimeUs = Number(process.env.BENCH_LAST_TIME_US)
-const database = await Database.open({ databaseUrl: process.env.DATABASE_URL!, poolSize: 2 })
+const database = await Database.open({ databaseUrl: process.env.DATABASE_URL! })
 await database.migrate()
 const cfg = {
   ...indexerConfigFromEnv({ ...process.env, JETSTREAM_URL: process.env.BENCH_STREAM_URL }),

@@ -66,6 +66,13 @@ async function run(url: string, batchSize: number, stream: { url: string; lastTi
   return (await result) as RunResult
 }
 
+/** Row sources of the digest that are not a table of that name. */
+const FROM: Record<string, string> = {
+  track_counts: `(select uri, coalesce(c.like_count, 0) as like_count,
+    coalesce(c.comment_count, 0) as comment_count
+    from track left join track_count c using (uri)) counts`,
+}
+
 /** Per table, a digest of every row but the times that record when it was indexed. */
 async function digest(url: string): Promise<Record<string, string>> {
   const client = new pg.Client({ connectionString: url })
@@ -77,7 +84,9 @@ async function digest(url: string): Promise<Record<string, string>> {
     tombstone: 'uri, rev',
     invalid_record: 'uri, rev, reason',
     track: 'uri, cid, title, album, duration, audio_url, audio_url_trusted, created_at, sort_at',
-    track_count: 'uri, like_count, comment_count',
+    // counts as readers see them: a track without a track_count row counts zero (whether a
+    // track whose likes came and went has a row of zeros depends on how events were batched)
+    track_counts: 'uri, like_count, comment_count',
     track_tag: 'track_uri, tag',
     like: 'uri, did, subject_uri',
     comment: 'uri, subject_uri, text, timestamp_ms',
@@ -92,7 +101,7 @@ async function digest(url: string): Promise<Record<string, string>> {
          from (select (${cols
            .split(', ')
            .map((c) => `coalesce(${c}::text, '∅')`)
-           .join(` || ',' || `)}) as row_text from "${table}") t`,
+           .join(` || ',' || `)}) as row_text from ${FROM[table] ?? `"${table}"`}) t`,
       )
       out[table] = `${res.rows[0].n}:${res.rows[0].h}`
     }

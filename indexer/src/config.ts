@@ -15,8 +15,10 @@ export type IndexerConfig = {
   lagDegradedMs: number
   /** A Jetstream host that sends nothing for this long is left for the next one. */
   stallMs: number
-  /** Events per transaction (Jetstream). */
+  /** The most events in a batch (Jetstream). */
   batchSize: number
+  /** Transactions (and connections) a batch is written in at once, split by actor. */
+  writers: number
   /** Fetch the existing records of each actor the first time it shows up. */
   backfillNewActors: boolean
   backfillConcurrency: number
@@ -55,6 +57,7 @@ export function indexerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Inde
     lagDegradedMs: positive(env, 'INDEXER_LAG_DEGRADED_SECONDS', 60) * 1000,
     stallMs: positive(env, 'JETSTREAM_STALL_SECONDS', 300) * 1000,
     batchSize: positive(env, 'INDEXER_BATCH_SIZE', 1000),
+    writers: positive(env, 'INDEXER_WRITERS', 2),
     backfillNewActors: bool(env, 'BACKFILL_NEW_ACTORS', true),
     backfillConcurrency: positive(env, 'BACKFILL_CONCURRENCY', 4),
   }

@@ -91,6 +91,7 @@ export class Indexer implements AsyncDisposable {
     this.processor = new Processor({
       db,
       plugins,
+      writers: cfg.writers,
       lookupActor: lookupActor ?? createActorLookup(identityCfg, identity, logger),
       onNewActor: (did) => {
         if (cfg.backfillNewActors) this.backfiller.enqueue(did)

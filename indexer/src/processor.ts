@@ -1,9 +1,10 @@
 import { lexToJson } from '@atproto/lex'
 import { type Kysely, sql } from 'kysely'
 import type { Logger } from 'pino'
-import { type AccountStatus, type IndexSchema, recountTracks } from '@plyr/db'
+import type { AccountStatus, IndexSchema } from '@plyr/db'
 import type { CheckedRecord, CommitEvent, IndexEvent } from './events.js'
 import { forEachConcurrent } from './concurrency.js'
+import { splitIntoLanes } from './lanes.js'
 import type { IndexerMetrics } from './metrics.js'
 import type { CountChanges, IndexedRecord, RecordPlugin, Tx } from './plugins/plugin.js'
 import {
@@ -14,6 +15,7 @@ import {
   setStatuses,
 } from './store/actors.js'
 import { saveCursor } from './store/cursors.js'
+import { queueRecounts, recountQueued } from './store/recount-queue.js'
 import {
   type Deletion,
   type InvalidRecord,
@@ -30,6 +32,11 @@ export type ActorLookup = (did: string) => Promise<ActorIdentity>
 export type ProcessorOptions = {
   db: Kysely<IndexSchema>
   plugins: Map<string, RecordPlugin>
+  /**
+   * How many transactions (and connections) a batch is written in at once, each with the
+   * events of some of its actors.
+   */
+  writers: number
   lookupActor: ActorLookup
   /** Called with each actor the index sees for the first time, after its rows commit. */
   onNewActor?: (did: string) => void
@@ -41,9 +48,12 @@ export type ProcessorOptions = {
 export type Outcome = 'applied' | 'ignored' | 'invalid'
 
 /**
- * The one place events become rows, for every source and for backfill. A batch commits
- * in one transaction with the cursor it brings its source to, so the cursor never runs
- * ahead of the rows.
+ * The one place events become rows, for every source and for backfill. A batch is split
+ * by actor into lanes (`writers` of them), each written in its own transaction on its own
+ * connection, at the same time; once all have committed, the tracks whose counts they
+ * changed are recounted, and only then is the cursor the batch brings its source to
+ * saved, so the cursor never runs ahead of the rows. A batch that fails in one lane may
+ * have committed others: its events are read again, and what committed is then a replay.
  *
  * - per record, only the version with the newest commit rev counts: a replayed create,
  *   a late older update or a create older than a delete (tombstone) changes nothing;
@@ -65,6 +75,32 @@ export class Processor {
     events: IndexEvent[],
     cursor?: { source: string; value: number },
   ): Promise<Outcome[]> {
+    const { db, writers } = this.opts
+    const outcomes: Outcome[] = events.map(() => 'ignored')
+    // an actor's events all go to one lane, in their order: lanes share no rows
+    const lanes = splitIntoLanes([...events.keys()], writers, (i) => events[i]!.did)
+    const written = await Promise.allSettled(
+      lanes.map(async (lane) => {
+        const laneOutcomes = await this.applyLane(lane.map((i) => events[i]!))
+        for (const [j, i] of lane.entries()) outcomes[i] = laneOutcomes[j]!
+      }),
+    )
+    // the batch fails only once none of its lanes is still writing
+    const failed = written.find((w) => w.status === 'rejected')
+    if (failed) throw failed.reason
+    // the lanes have committed: the tracks they queued can be counted, and then the cursor
+    // saved (committed after them, it cannot outlive them in a crash)
+    await Promise.all(
+      Array.from({ length: writers }, (_, lane) =>
+        batchTransaction(db, (tx) => recountQueued(tx, lane, writers)),
+      ),
+    )
+    if (cursor) await batchTransaction(db, (tx) => saveCursor(tx, cursor.source, cursor.value))
+    return outcomes
+  }
+
+  /** Applies the events of some of the batch's actors, in one transaction. */
+  private async applyLane(events: IndexEvent[]): Promise<Outcome[]> {
     const outcomes: Outcome[] = events.map(() => 'ignored')
     const latest = this.latestVersions(events)
     // Which actors the index already has, read once per batch; identity lookups leave the
@@ -74,13 +110,11 @@ export class Processor {
     const identities = await this.lookupChangedIdentities(events, known)
     // actors known by the time the batch's rows are written
     for (const did of newActors.keys()) known.add(did)
-    await this.opts.db.transaction().execute(async (tx) => {
-      await BATCH_SETTINGS.execute(tx)
+    await batchTransaction(this.opts.db, async (tx) => {
       await this.applyCommits(tx, events, latest, known, newActors, outcomes)
       this.applyActorEvents(events, known, newActors, identities, outcomes)
       for (const [did, identity] of identities) await setIdentity(tx, did, identity)
       await setStatuses(tx, this.latestStatuses(events, outcomes))
-      if (cursor) await saveCursor(tx, cursor.source, cursor.value)
     })
     if (this.knownCache.size + known.size > KNOWN_CACHE_SIZE) this.knownCache.clear()
     for (const did of known) this.knownCache.add(did)
@@ -222,8 +256,9 @@ export class Processor {
       const recs = writes.get(plugin)
       if (recs) collect(await plugin.upsert(tx, recs))
     }
-    // the counts of the rows the indexer writes; play_count is the AppView's
-    await recountTracks(tx, recount)
+    // the counts of the rows the indexer writes (play_count is the AppView's), recounted
+    // once every lane of the batch has committed
+    await queueRecounts(tx, recount)
     if (invalid.length > 0) {
       await recordInvalid(tx, invalid, now)
       for (const r of invalid) this.opts.logger.warn(r, 'skipping invalid record')
@@ -287,9 +322,9 @@ type NewActor = ActorIdentity & { firstEvent: number }
 
 /**
  * The settings of a batch's transaction:
- * - no waiting for each commit's WAL flush: rows and cursor commit together, so if the
- *   database loses the last few commits in a crash, the cursor goes back with them and the
- *   events are read again;
+ * - no waiting for each commit's WAL flush: the cursor commits after the rows it covers,
+ *   so if the database loses the last few commits in a crash (always the latest ones),
+ *   the cursor goes back with them and the events are read again;
  * - no sequential scans: every statement finds its rows by key, a few hundred of them.
  *   Without fresh statistics (a fast-growing table between analyses, autovacuum off),
  *   Postgres guesses that `= any` of that many keys matches most of a table and reads all
@@ -301,6 +336,17 @@ const BATCH_SETTINGS = sql`select
   set_config('synchronous_commit', 'off', true),
   set_config('enable_seqscan', 'off', true),
   set_config('jit', 'off', true)`
+
+/** Runs `write` in a transaction with the batch settings. */
+async function batchTransaction(
+  db: Kysely<IndexSchema>,
+  write: (tx: Tx) => Promise<void>,
+): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await BATCH_SETTINGS.execute(tx)
+    await write(tx)
+  })
+}
 
 /** The most actors `Processor` remembers as known (DIDs: up to about 10 MB). */
 const KNOWN_CACHE_SIZE = 100_000

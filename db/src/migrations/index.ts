@@ -7,6 +7,7 @@ import * as m0007 from './0007-actor-pds.js'
 import * as m0008 from './0008-plays.js'
 import * as m0009 from './0009-track-counts.js'
 import * as m0010 from './0010-list-item-subject.js'
+import * as m0011 from './0011-track-recount.js'
 
 /** Every migration, in order. Add new ones here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0008-plays': m0008,
   '0009-track-counts': m0009,
   '0010-list-item-subject': m0010,
+  '0011-track-recount': m0011,
 }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { IndexSchema } from '@plyr/db'
 import type { Tx } from '../plugins/plugin.js'
 
-/** Saved in the same transaction as the rows the cursor covers. */
+/** Saved only once the rows the cursor covers have committed. */
 export async function saveCursor(tx: Tx, source: string, cursor: number): Promise<void> {
   await tx
     .insertInto('cursor')

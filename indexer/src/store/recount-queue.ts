@@ -1,0 +1,34 @@
+import { sql } from 'kysely'
+import { recountTracks } from '@plyr/db'
+import { hashKey } from '../lanes.js'
+import type { CountChanges, Tx } from '../plugins/plugin.js'
+import { insertRows } from './bulk.js'
+
+/**
+ * Queues tracks for a recount (table track_recount), in the transaction that changed their
+ * rows: the recount happens once every transaction of the batch has committed.
+ */
+export async function queueRecounts(tx: Tx, changes: CountChanges): Promise<void> {
+  const rows: { uri: string; count: string; hash: number }[] = []
+  for (const [count, uris] of Object.entries(changes)) {
+    for (const uri of new Set(uris)) rows.push({ uri, count, hash: hashKey(uri) })
+  }
+  await insertRows(tx, 'track_recount', { uri: 'text', count: 'text', hash: 'int' }, rows)
+}
+
+/**
+ * Takes the queued tracks of recount lane `lane` of `lanes` off the queue and recounts
+ * them. The queue is read in one statement, and the counts in the next: every queued row
+ * it takes was committed with the rows it stands for, so the recount sees them. Rows
+ * queued meanwhile stay for the next recount.
+ */
+export async function recountQueued(tx: Tx, lane: number, lanes: number): Promise<void> {
+  const queued = await tx
+    .deleteFrom('track_recount')
+    .where(sql<number>`hash % ${lanes}`, '=', lane)
+    .returning(['uri', 'count'])
+    .execute()
+  const changed: Required<CountChanges> = { like_count: [], comment_count: [] }
+  for (const { uri, count } of queued) changed[count].push(uri)
+  await recountTracks(tx, changed)
+}

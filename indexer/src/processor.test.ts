@@ -1,4 +1,4 @@
-import { DeleteQueryNode, type KyselyPlugin } from 'kysely'
+import { DeleteQueryNode, type KyselyPlugin, sql } from 'kysely'
 import { pino } from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { PlyrNamespace } from '@plyr/lexicons'
@@ -366,6 +366,27 @@ describe(`processor on ${testDatabaseKind()}`, () => {
     expect(await processor.apply([like], { source: 'test', value: 42 })).toEqual(['ignored'])
     expect(await counts()).toEqual({ like_count: 1, comment_count: 0 })
     expect(await loadCursor(db(), 'test')).toBe(42)
+  })
+
+  it('keeps the recount queue small: it is vacuumed now and then, whatever autovacuum does', async () => {
+    const queueBytes = async () =>
+      Number(
+        (await sql<{ n: string }>`select pg_relation_size('track_recount') as n`.execute(db()))
+          .rows[0]!.n,
+      )
+    // 64 batches of 60 likes of distinct tracks: without a vacuum, their queue rows (taken
+    // and deleted, but still on disk) would fill about 50 pages
+    for (let batch = 0; batch < 64; batch++) {
+      await processor.apply(
+        Array.from({ length: 60 }, (_, i) =>
+          put('create', basil, 'fm.plyr.like', `b${batch}l${i}`, batch * 100 + i + 1, {
+            ...subjectRecord(`at://${aurora}/${T}/t${batch}x${i}`),
+          }),
+        ),
+      )
+      if (batch === 62) expect(await queueBytes()).toBeGreaterThan(20 * 8192)
+    }
+    expect(await queueBytes()).toBeLessThanOrEqual(8192)
   })
 
   it('follows handle changes (resolved afresh and verified) and account status for known actors only', async () => {

@@ -15,7 +15,7 @@ import {
   setStatuses,
 } from './store/actors.js'
 import { saveCursor } from './store/cursors.js'
-import { queueRecounts, recountQueued } from './store/recount-queue.js'
+import { queueRecounts, recountQueued, vacuumRecountQueue } from './store/recount-queue.js'
 import {
   type Deletion,
   type InvalidRecord,
@@ -68,6 +68,8 @@ export class Processor {
    * usually none). Cleared when full, which costs a query of each actor once more.
    */
   private readonly knownCache = new Set<string>()
+  /** Batches applied so far. */
+  private batches = 0
 
   constructor(private readonly opts: ProcessorOptions) {}
 
@@ -96,6 +98,7 @@ export class Processor {
       ),
     )
     if (cursor) await batchTransaction(db, (tx) => saveCursor(tx, cursor.source, cursor.value))
+    if (++this.batches % VACUUM_QUEUE_EVERY === 0) await vacuumRecountQueue(db)
     return outcomes
   }
 
@@ -350,6 +353,9 @@ async function batchTransaction(
 
 /** The most actors `Processor` remembers as known (DIDs: up to about 10 MB). */
 const KNOWN_CACHE_SIZE = 100_000
+
+/** The recount queue is vacuumed once per this many batches (see vacuumRecountQueue). */
+const VACUUM_QUEUE_EVERY = 64
 
 /** How many identity lookups of new actors run at once. */
 const LOOKUP_CONCURRENCY = 8

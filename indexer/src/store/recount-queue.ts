@@ -1,5 +1,5 @@
-import { sql } from 'kysely'
-import { recountTracks } from '@plyr/db'
+import { type Kysely, sql } from 'kysely'
+import { type IndexSchema, recountTracks } from '@plyr/db'
 import { hashKey } from '../lanes.js'
 import type { CountChanges, Tx } from '../plugins/plugin.js'
 import { insertRows } from './bulk.js'
@@ -31,4 +31,14 @@ export async function recountQueued(tx: Tx, lane: number, lanes: number): Promis
   const changed: Required<CountChanges> = { like_count: [], comment_count: [] }
   for (const { uri, count } of queued) changed[count].push(uri)
   await recountTracks(tx, changed)
+}
+
+/**
+ * Reclaims the space of the queue's taken rows. Every batch fills and empties the queue,
+ * so it would grow by the batch and every recount would read more, until a vacuum: it
+ * gets one now and then from the indexer itself, whatever the database's autovacuum
+ * settings (outside any transaction, as VACUUM must be).
+ */
+export async function vacuumRecountQueue(db: Kysely<IndexSchema>): Promise<void> {
+  await sql`vacuum track_recount`.execute(db)
 }

@@ -36,7 +36,6 @@ describe(`data layer on ${testDatabaseKind()}`, () => {
       'list_item',
       'play',
       'record',
-      'tombstone',
       'track',
       'track_count',
       'track_recount',
@@ -76,6 +75,50 @@ describe(`data layer on ${testDatabaseKind()}`, () => {
       { n: '1', like_count: 3, comment_count: 2, play_count: 1 },
       { n: '2', like_count: 0, comment_count: 0, play_count: 0 },
     ])
+  })
+
+  it('moves tombstones into record (0012) and back, the newer version winning', async () => {
+    await using scratch = await openTestDatabase()
+    const migrator = new Migrator({
+      db: scratch.db as Kysely<unknown>,
+      provider: { getMigrations: async () => migrations },
+    })
+    expect((await migrator.migrateTo('0011-track-recount')).error).toBeUndefined()
+    const uri = (n: number) => `at://did:plc:a/fm.plyr.track/${n}`
+    const deletedAt = new Date('2026-01-02T03:04:05.000Z')
+    // 1: deleted; 2: live; 3: a leftover tombstone older than its live record
+    await sql`
+      insert into record (uri, did, collection, rkey, cid, rev, json, indexed_at) values
+        (${uri(2)}, 'did:plc:a', 'fm.plyr.track', '2', 'bafy2', '3k2', '{"n":2}', now()),
+        (${uri(3)}, 'did:plc:a', 'fm.plyr.track', '3', 'bafy3', '3k5', '{"n":3}', now())
+    `.execute(scratch.db)
+    await sql`
+      insert into tombstone (uri, did, collection, rev, deleted_at) values
+        (${uri(1)}, 'did:plc:a', 'fm.plyr.track', '3k1', ${deletedAt}),
+        (${uri(3)}, 'did:plc:a', 'fm.plyr.track', '3k4', ${deletedAt})
+    `.execute(scratch.db)
+    await scratch.migrate()
+    const rows = () =>
+      scratch.db
+        .selectFrom('record')
+        .select(['uri', 'rkey', 'cid', 'rev', 'json', 'deleted_at'])
+        .orderBy('uri')
+        .execute()
+    expect(await rows()).toEqual([
+      { uri: uri(1), rkey: '1', cid: null, rev: '3k1', json: null, deleted_at: deletedAt },
+      { uri: uri(2), rkey: '2', cid: 'bafy2', rev: '3k2', json: { n: 2 }, deleted_at: null },
+      { uri: uri(3), rkey: '3', cid: 'bafy3', rev: '3k5', json: { n: 3 }, deleted_at: null },
+    ])
+    // a row is a live version or a tombstone, never half of each
+    await expect(
+      sql`update record set json = null where uri = ${uri(2)}`.execute(scratch.db),
+    ).rejects.toThrow(/record_version_check/)
+    expect((await migrator.migrateTo('0011-track-recount')).error).toBeUndefined()
+    const tombstones = await sql<{ uri: string; rev: string }>`
+      select uri, rev from tombstone order by uri`.execute(scratch.db)
+    expect(tombstones.rows).toEqual([{ uri: uri(1), rev: '3k1' }])
+    const live = await sql<{ uri: string }>`select uri from record order by uri`.execute(scratch.db)
+    expect(live.rows.map((r) => r.uri)).toEqual([uri(2), uri(3)])
   })
 
   it('stores raw records as json and reads them back as objects', async () => {

@@ -31,16 +31,21 @@ export interface ArtistProfileTable {
   indexed_at: Timestamp
 }
 
-/** Every indexed record as it was written: the source of truth for rev ordering. */
+/**
+ * Per record uri, the newest version the index knows, as it was written: the source of
+ * truth for rev ordering. A deleted record keeps its row as a tombstone (deleted_at set,
+ * no cid or json), so that an older create arriving later cannot bring it back.
+ */
 export interface RecordTable {
   uri: string
   did: string
   collection: string
   rkey: string
-  cid: string
+  cid: string | null
   rev: string
-  json: Json
+  json: Json | null
   indexed_at: Timestamp
+  deleted_at: Timestamp | null
 }
 
 export interface TrackTable {
@@ -131,15 +136,6 @@ export interface ListItemTable {
   subject_cid: string
 }
 
-/** A deleted record: a create older than the delete must not bring it back. */
-export interface TombstoneTable {
-  uri: string
-  did: string
-  collection: string
-  rev: string
-  deleted_at: Timestamp
-}
-
 /** A record that failed its lexicon, kept so an operator can see why it is missing. */
 export interface InvalidRecordTable {
   uri: string
@@ -189,7 +185,6 @@ export interface IndexSchema {
   actor: ActorTable
   artist_profile: ArtistProfileTable
   record: RecordTable
-  tombstone: TombstoneTable
   invalid_record: InvalidRecordTable
   track: TrackTable
   track_count: TrackCountTable

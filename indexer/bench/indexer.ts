@@ -80,8 +80,7 @@ async function digest(url: string): Promise<Record<string, string>> {
   const tables: Record<string, string> = {
     actor: 'did, handle, display_name, status',
     artist_profile: 'did, bio, avatar_url',
-    record: 'uri, cid, rev, json',
-    tombstone: 'uri, rev',
+    record: 'uri, cid, rev, json, (deleted_at is null)',
     invalid_record: 'uri, rev, reason',
     track: 'uri, cid, title, album, duration, audio_url, audio_url_trusted, created_at, sort_at',
     // counts as readers see them: a track without a track_count row counts zero (whether a

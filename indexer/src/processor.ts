@@ -17,13 +17,10 @@ import {
 import { saveCursor } from './store/cursors.js'
 import { queueRecounts, recountQueued, vacuumRecountQueue } from './store/recount-queue.js'
 import {
-  type Deletion,
   type InvalidRecord,
-  putRecords,
-  type RawRecord,
+  putVersions,
+  type RecordVersion,
   recordInvalid,
-  storedVersions,
-  tombstoneRecords,
 } from './store/records.js'
 
 /** Looks up what the index shows for an actor (handle, display name, PDS). */
@@ -187,61 +184,57 @@ export class Processor {
   ): Promise<void> {
     if (latest.size === 0) return
     const now = new Date()
-    const stored = await storedVersions(tx, [...latest.keys()])
     await insertActors(tx, newActors, now)
 
-    const writes = new Map<RecordPlugin, (RawRecord & IndexedRecord)[]>()
-    const deletes = new Map<RecordPlugin, Deletion[]>()
-    const invalid: InvalidRecord[] = []
+    // the newest version of each record in the batch, valid or not
+    const versions: { i: number; version: RecordVersion }[] = []
+    const invalid: { i: number; record: InvalidRecord }[] = []
     for (const i of latest.values()) {
       const evt = events[i] as CommitEvent
-      const plugin = this.opts.plugins.get(evt.collection)!
-      const current = stored.records.get(evt.uri)
-      // a delete as new as this version (or newer) is already applied
-      if ((stored.tombstones.get(evt.uri) ?? '') >= evt.rev) continue
+      const { uri, did, collection, rkey, rev } = evt
       if (evt.op === 'delete') {
-        if (current !== undefined && current > evt.rev) continue
-        push(deletes, plugin, {
-          uri: evt.uri,
-          did: evt.did,
-          collection: evt.collection,
-          rev: evt.rev,
-        })
-        outcomes[i] = 'applied'
+        versions.push({ i, version: { uri, did, collection, rkey, rev } })
         continue
       }
-      if (current !== undefined && current >= evt.rev) continue
-      if (plugin.onlyForKnownActors && !known.has(evt.did)) continue
+      if (this.opts.plugins.get(collection)!.onlyForKnownActors && !known.has(did)) continue
       const { problem, json } = this.check(evt)!
       if (problem) {
-        invalid.push({
-          uri: evt.uri,
-          did: evt.did,
-          collection: evt.collection,
-          rev: evt.rev,
-          cid: evt.cid ?? null,
-          reason: problem,
+        const cid = evt.cid ?? null
+        invalid.push({ i, record: { uri, did, collection, rev, cid, reason: problem } })
+      } else {
+        versions.push({
+          i,
+          version: { uri, did, collection, rkey, rev, write: { cid: evt.cid!, json } },
         })
-        outcomes[i] = 'invalid'
-        continue
       }
-      push(writes, plugin, {
-        ...evt,
-        cid: evt.cid!,
-        record: evt.record!,
-        json,
-        indexedAt: now,
-        stored: current !== undefined,
-      })
-      outcomes[i] = 'applied'
     }
 
-    // raw records and tombstones in one statement each; then the plugins, in registration
+    // the raw records, each stored only if newer than the index's version of it (a
+    // tombstone included); then the plugins' rows for what was stored, in registration
     // order: tracks before the likes that count them
-    const allDeletes = [...deletes.values()].flat()
-    if (allDeletes.length > 0) await tombstoneRecords(tx, allDeletes, now)
-    const allWrites = [...writes.values()].flat()
-    if (allWrites.length > 0) await putRecords(tx, allWrites, stored.tombstones)
+    const stored = await putVersions(
+      tx,
+      versions.map((v) => v.version),
+      now,
+    )
+    const writes = new Map<RecordPlugin, IndexedRecord[]>()
+    const deletes = new Map<RecordPlugin, string[]>()
+    for (const { i, version } of versions) {
+      const put = stored.get(version.uri)
+      if (!put) continue
+      outcomes[i] = 'applied'
+      const evt = events[i] as CommitEvent
+      const plugin = this.opts.plugins.get(evt.collection)!
+      if (!version.write) push(deletes, plugin, evt.uri)
+      else
+        push(writes, plugin, {
+          ...evt,
+          cid: evt.cid!,
+          record: evt.record!,
+          indexedAt: now,
+          stored: put.replaced,
+        })
+    }
     const recount: Required<CountChanges> = { like_count: [], comment_count: [] }
     const collect = (changes: CountChanges) => {
       for (const [count, uris] of Object.entries(changes) as [keyof CountChanges, string[]][])
@@ -249,22 +242,22 @@ export class Processor {
     }
     for (const plugin of this.opts.plugins.values()) {
       const dels = deletes.get(plugin)
-      if (dels)
-        collect(
-          await plugin.delete(
-            tx,
-            dels.map((d) => d.uri),
-          ),
-        )
+      if (dels) collect(await plugin.delete(tx, dels))
       const recs = writes.get(plugin)
       if (recs) collect(await plugin.upsert(tx, recs))
     }
     // the counts of the rows the indexer writes (play_count is the AppView's), recounted
     // once every lane of the batch has committed
     await queueRecounts(tx, recount)
-    if (invalid.length > 0) {
-      await recordInvalid(tx, invalid, now)
-      for (const r of invalid) this.opts.logger.warn(r, 'skipping invalid record')
+    const kept = await recordInvalid(
+      tx,
+      invalid.map((r) => r.record),
+      now,
+    )
+    for (const { i, record } of invalid) {
+      if (!kept.has(record.uri)) continue
+      outcomes[i] = 'invalid'
+      this.opts.logger.warn(record, 'skipping invalid record')
     }
   }
 

@@ -8,6 +8,7 @@ import * as m0008 from './0008-plays.js'
 import * as m0009 from './0009-track-counts.js'
 import * as m0010 from './0010-list-item-subject.js'
 import * as m0011 from './0011-track-recount.js'
+import * as m0012 from './0012-record-tombstones.js'
 
 /** Every migration, in order. Add new ones here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0009-track-counts': m0009,
   '0010-list-item-subject': m0010,
   '0011-track-recount': m0011,
+  '0012-record-tombstones': m0012,
 }

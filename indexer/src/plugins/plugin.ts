@@ -12,7 +12,10 @@ export type IndexedRecord = {
   cid: string
   record: LexMap
   indexedAt: Date
-  /** An earlier version is in the index: rows made from it are to be replaced. */
+  /**
+   * The index had a version of the record before (or its tombstone): rows made from it may
+   * be there to replace.
+   */
   stored: boolean
 }
 

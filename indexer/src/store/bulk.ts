@@ -5,24 +5,48 @@ import { textArray } from './text-array.js'
 
 type ColumnTypes = 'text' | 'int' | 'bool' | 'timestamptz' | 'json'
 
+/** A table's columns, each with the type its values go to Postgres as. */
+export type Columns<T extends keyof IndexSchema> = Partial<
+  Record<keyof IndexSchema[T] & string, ColumnTypes>
+>
+
 /**
  * How the indexer writes rows, every table alike: `insert ... select from unnest(...)`, one
  * array parameter per column whatever the number of rows, which Postgres parses and plans
  * far faster than thousands of VALUES parameters (and never runs into their 65,535 limit).
- * Text and JSON columns go as binary arrays (see `textArray`), the others as text.
  * `conflict` is the SQL after `on conflict` (e.g. `(uri) do update set ...`), if any.
  */
 export async function insertRows<T extends keyof IndexSchema & string>(
   tx: Tx,
   table: T,
-  columns: Partial<Record<keyof IndexSchema[T] & string, ColumnTypes>>,
+  columns: Columns<T>,
   rows: Record<string, unknown>[],
   conflict?: RawBuilder<unknown>,
 ): Promise<void> {
   if (rows.length === 0) return
+  await sql`
+    insert into ${sql.table(table)} (${columnList(columns)}) ${selectRows(columns, rows)}
+    ${conflict ? sql`on conflict ${conflict}` : sql``}
+  `.execute(tx)
+}
+
+/** The column names, for an `insert into t (...)` of `selectRows`. */
+export function columnList(columns: Partial<Record<string, ColumnTypes>>): RawBuilder<unknown> {
+  return sql.join(Object.keys(columns).map((n) => sql.ref(n)))
+}
+
+/**
+ * `select <columns> from unnest(<an array per column>) as u(<columns>)`: the rows as a
+ * relation named u, its columns named as the table's. Text and JSON columns go as binary
+ * arrays (see `textArray`), the others as text.
+ */
+export function selectRows(
+  columns: Partial<Record<string, ColumnTypes>>,
+  rows: Record<string, unknown>[],
+): RawBuilder<unknown> {
   const names = Object.keys(columns)
   const arrays = names.map((name) => {
-    const type = columns[name as keyof typeof columns]!
+    const type = columns[name]!
     if (type === 'text' || type === 'json') {
       return sql`${textArray(rows.map((row) => asText(row[name])))}::text[]`
     }
@@ -40,14 +64,10 @@ export async function insertRows<T extends keyof IndexSchema & string>(
     })
     return sql`${values}::${sql.raw(type)}[]`
   })
-  const select = names.map((name, i) =>
-    columns[name as keyof typeof columns] === 'json' ? sql.raw(`c${i}::json`) : sql.raw(`c${i}`),
+  const select = names.map((name) =>
+    columns[name] === 'json' ? sql`u.${sql.ref(name)}::json` : sql`u.${sql.ref(name)}`,
   )
-  await sql`
-    insert into ${sql.table(table)} (${sql.join(names.map((n) => sql.ref(n)))})
-    select ${sql.join(select)} from unnest(${sql.join(arrays)}) as u(${sql.raw(names.map((_, i) => `c${i}`).join(', '))})
-    ${conflict ? sql`on conflict ${conflict}` : sql``}
-  `.execute(tx)
+  return sql`select ${sql.join(select)} from unnest(${sql.join(arrays)}) as u(${columnList(columns)})`
 }
 
 /** A text column's value: null (for null or undefined), else its string. */

@@ -1,110 +1,92 @@
 import { type Insertable, sql } from 'kysely'
 import type { InvalidRecordTable } from '@plyr/db'
-import { anyOf, insertRows, setExcluded } from './bulk.js'
+import { type Columns, columnList, selectRows, setExcluded } from './bulk.js'
 import type { Tx } from '../plugins/plugin.js'
 
-export type StoredVersions = { records: Map<string, string>; tombstones: Map<string, string> }
-
-/** The stored rev of each uri, and of each tombstone, in one round trip. */
-export async function storedVersions(tx: Tx, uris: string[]): Promise<StoredVersions> {
-  const revs = (table: 'record' | 'tombstone') =>
-    tx
-      .selectFrom(table)
-      .select([sql.lit(table).as('source'), 'uri', 'rev'])
-      .where('uri', '=', anyOf(uris))
-  const rows = await revs('record').unionAll(revs('tombstone')).execute()
-  const versions: StoredVersions = { records: new Map(), tombstones: new Map() }
-  for (const { source, uri, rev } of rows) {
-    const revsOf = source === 'record' ? versions.records : versions.tombstones
-    revsOf.set(uri, rev)
-  }
-  return versions
-}
-
-export type RawRecord = {
+/** A version of a record: a write (with its cid and JSON text), or a delete (without). */
+export type RecordVersion = {
   uri: string
   did: string
   collection: string
   rkey: string
-  cid: string
   rev: string
-  /** The record as JSON text. */
-  json: string
-  indexedAt: Date
+  write?: { cid: string; json: string }
 }
 
-/** Writes records; `tombstones`: the uris known to have one, which a newer write clears. */
-export async function putRecords(
+const RECORD_COLUMNS: Columns<'record'> = {
+  uri: 'text',
+  did: 'text',
+  collection: 'text',
+  rkey: 'text',
+  cid: 'text',
+  rev: 'text',
+  json: 'json',
+  indexed_at: 'timestamptz',
+  deleted_at: 'timestamptz',
+}
+
+/**
+ * Stores each version where it is newer than the record's stored one (live or deleted):
+ * a delete leaves the row as a tombstone, so that no older write can bring the record
+ * back. One statement, with no read before it: the rev comparison is the upsert's guard.
+ * Returns the uris of the versions stored, each with whether the record had a row before
+ * (rows made from an earlier version may be there to replace).
+ */
+export async function putVersions(
   tx: Tx,
-  records: RawRecord[],
-  tombstones: ReadonlyMap<string, string>,
-): Promise<void> {
-  const rows = records.map((r) => ({
-    uri: r.uri,
-    did: r.did,
-    collection: r.collection,
-    rkey: r.rkey,
-    cid: r.cid,
-    rev: r.rev,
-    json: r.json,
-    indexed_at: r.indexedAt,
+  versions: RecordVersion[],
+  at: Date,
+): Promise<Map<string, { replaced: boolean }>> {
+  const stored = new Map<string, { replaced: boolean }>()
+  if (versions.length === 0) return stored
+  const rows = versions.map((v) => ({
+    ...v,
+    cid: v.write?.cid ?? null,
+    json: v.write?.json ?? null,
+    indexed_at: at,
+    deleted_at: v.write ? null : at,
   }))
-  await insertRows(
-    tx,
-    'record',
-    {
-      uri: 'text',
-      did: 'text',
-      collection: 'text',
-      rkey: 'text',
-      cid: 'text',
-      rev: 'text',
-      json: 'json',
-      indexed_at: 'timestamptz',
-    },
-    rows,
-    sql`(uri) do update set ${setExcluded(['cid', 'rev', 'json'])}`,
-  )
-  // a record written again after its delete no longer needs the tombstone
-  const cleared = rows.map((r) => r.uri).filter((uri) => tombstones.has(uri))
-  if (cleared.length > 0)
-    await tx.deleteFrom('tombstone').where('uri', '=', anyOf(cleared)).execute()
-}
-
-export type Deletion = { uri: string; did: string; collection: string; rev: string }
-
-/** Removes the raw records and leaves tombstones, so older creates cannot return. */
-export async function tombstoneRecords(tx: Tx, deletions: Deletion[], at: Date): Promise<void> {
-  await tx
-    .deleteFrom('record')
-    .where('uri', '=', anyOf(deletions.map((d) => d.uri)))
-    .execute()
-  await insertRows(
-    tx,
-    'tombstone',
-    { uri: 'text', did: 'text', collection: 'text', rev: 'text', deleted_at: 'timestamptz' },
-    deletions.map((d) => ({ ...d, deleted_at: at })),
-    sql`(uri) do update set ${setExcluded(['rev', 'deleted_at'])}`,
-  )
+  // an inserted row has no xmax; a row the upsert updated carries the lock it took
+  const { rows: written } = await sql<{ uri: string; inserted: boolean }>`
+    insert into record (${columnList(RECORD_COLUMNS)}) ${selectRows(RECORD_COLUMNS, rows)}
+    on conflict (uri) do update set ${setExcluded(['cid', 'rev', 'json', 'deleted_at'])}
+    where record.rev < excluded.rev
+    returning uri, xmax = 0 as inserted
+  `.execute(tx)
+  for (const { uri, inserted } of written) stored.set(uri, { replaced: !inserted })
+  return stored
 }
 
 export type InvalidRecord = Omit<Insertable<InvalidRecordTable>, 'seen_at'>
 
-/** Invalid records are kept with the reason, for operators; the last one seen per uri. */
-export async function recordInvalid(tx: Tx, invalid: InvalidRecord[], at: Date): Promise<void> {
-  await insertRows(
-    tx,
-    'invalid_record',
-    {
-      uri: 'text',
-      did: 'text',
-      collection: 'text',
-      rev: 'text',
-      cid: 'text',
-      reason: 'text',
-      seen_at: 'timestamptz',
-    },
-    invalid.map((i) => ({ ...i, seen_at: at })),
-    sql`(uri) do update set ${setExcluded(['rev', 'cid', 'reason', 'seen_at'])}`,
-  )
+const INVALID_COLUMNS: Columns<'invalid_record'> = {
+  uri: 'text',
+  did: 'text',
+  collection: 'text',
+  rev: 'text',
+  cid: 'text',
+  reason: 'text',
+  seen_at: 'timestamptz',
+}
+
+/**
+ * Keeps invalid records with the reason, for operators: the last one seen per uri, unless
+ * the index holds a version as new (a replay or an older version of it changes nothing).
+ * Returns the uris kept.
+ */
+export async function recordInvalid(
+  tx: Tx,
+  invalid: InvalidRecord[],
+  at: Date,
+): Promise<Set<string>> {
+  if (invalid.length === 0) return new Set()
+  const rows = invalid.map((i) => ({ ...i, seen_at: at }))
+  const { rows: kept } = await sql<{ uri: string }>`
+    insert into invalid_record (${columnList(INVALID_COLUMNS)})
+    select * from (${selectRows(INVALID_COLUMNS, rows)}) u
+    where not exists (select from record r where r.uri = u.uri and r.rev >= u.rev)
+    on conflict (uri) do update set ${setExcluded(['rev', 'cid', 'reason', 'seen_at'])}
+    returning uri
+  `.execute(tx)
+  return new Set(kept.map((k) => k.uri))
 }

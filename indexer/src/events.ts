@@ -19,6 +19,11 @@ export type CommitEvent = {
   cid?: string
   /** The record in its data-model form (CIDs and blob refs as objects); absent on deletes. */
   record?: LexMap
+  /**
+   * The record as the source's JSON carried it (Jetstream, listRecords), kept as it was
+   * written for the raw record table instead of encoding `record` back into JSON.
+   */
+  json?: object
   /** Set by `Processor.check`, which sources may call on receipt, ahead of the write. */
   checked?: CheckedRecord
 }

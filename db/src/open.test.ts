@@ -4,6 +4,13 @@ import { migrations } from './migrations/index.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openTestDatabase, testDatabaseKind, type TestDatabase } from './testing.js'
 
+/** A migrator over every migration, to move a scratch database to one of them. */
+const migratorOf = (database: TestDatabase) =>
+  new Migrator({
+    db: database.db as Kysely<unknown>,
+    provider: { getMigrations: async () => migrations },
+  })
+
 describe(`data layer on ${testDatabaseKind()}`, () => {
   let database: TestDatabase
   beforeAll(async () => {
@@ -45,10 +52,7 @@ describe(`data layer on ${testDatabaseKind()}`, () => {
 
   it('moves track counts into track_count (0009) and back, keeping every count', async () => {
     await using scratch = await openTestDatabase()
-    const migrator = new Migrator({
-      db: scratch.db as Kysely<unknown>,
-      provider: { getMigrations: async () => migrations },
-    })
+    const migrator = migratorOf(scratch)
     expect((await migrator.migrateTo('0008-plays')).error).toBeUndefined()
     const track = (n: number, counts: [number, number, number]) => sql`
       insert into track (uri, did, cid, title, artist, file_type, audio_url_trusted,
@@ -79,10 +83,7 @@ describe(`data layer on ${testDatabaseKind()}`, () => {
 
   it('moves tombstones into record (0012) and back, the newer version winning', async () => {
     await using scratch = await openTestDatabase()
-    const migrator = new Migrator({
-      db: scratch.db as Kysely<unknown>,
-      provider: { getMigrations: async () => migrations },
-    })
+    const migrator = migratorOf(scratch)
     expect((await migrator.migrateTo('0011-track-recount')).error).toBeUndefined()
     const uri = (n: number) => `at://did:plc:a/fm.plyr.track/${n}`
     const deletedAt = new Date('2026-01-02T03:04:05.000Z')

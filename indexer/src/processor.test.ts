@@ -8,7 +8,7 @@ import {
   type TestDatabase,
   trackCounts,
 } from '@plyr/db/testing'
-import { del, put, subjectRecord, trackRecord } from '../test/events.js'
+import { commentRecord, del, put, subjectRecord, trackRecord } from '../test/events.js'
 import type { IndexEvent } from './events.js'
 import { createPlugins } from './plugins/index.js'
 import { splitIntoLanes } from './lanes.js'
@@ -145,14 +145,7 @@ describe(`processor on ${testDatabaseKind()}`, () => {
   it('a like or comment whose track arrives later counts once the track exists', async () => {
     await apply(
       put('create', basil, 'fm.plyr.like', 'l1', 1, subjectRecord(trackUri)),
-      put(
-        'create',
-        basil,
-        'fm.plyr.comment',
-        'c1',
-        2,
-        subjectRecord(trackUri, { text: 'wow', timestampMs: 1500 }),
-      ),
+      put('create', basil, 'fm.plyr.comment', 'c1', 2, commentRecord(trackUri, 'wow', 1500)),
     )
     expect(await counts()).toBeUndefined()
     await apply(createTrack(1))
@@ -166,14 +159,7 @@ describe(`processor on ${testDatabaseKind()}`, () => {
     await apply(
       put('create', basil, 'fm.plyr.like', 'l1', 1, subjectRecord(trackUri)),
       createTrack(2),
-      put(
-        'create',
-        basil,
-        'fm.plyr.comment',
-        'c1',
-        3,
-        subjectRecord(trackUri, { text: 'a', timestampMs: 0 }),
-      ),
+      put('create', basil, 'fm.plyr.comment', 'c1', 3, commentRecord(trackUri, 'a')),
     )
     expect(await counts()).toEqual({ like_count: 1, comment_count: 1 })
     expect(await db().selectFrom('track_recount').selectAll().execute()).toEqual([])
@@ -196,27 +182,13 @@ describe(`processor on ${testDatabaseKind()}`, () => {
     await apply(createTrack(1), put('create', aurora, T, 't2', 2, trackRecord('Other')))
     await apply(
       put('create', basil, 'fm.plyr.like', 'l1', 3, subjectRecord(trackUri)),
-      put(
-        'create',
-        basil,
-        'fm.plyr.comment',
-        'c1',
-        4,
-        subjectRecord(trackUri, { text: 'hi', timestampMs: 0 }),
-      ),
+      put('create', basil, 'fm.plyr.comment', 'c1', 4, commentRecord(trackUri, 'hi')),
     )
     await apply(put('update', aurora, T, 't1', 5, trackRecord('Northern Static (edit)')))
     expect(await counts()).toEqual({ like_count: 1, comment_count: 1 })
     await apply(
       put('update', basil, 'fm.plyr.like', 'l1', 6, subjectRecord(other)),
-      put(
-        'update',
-        basil,
-        'fm.plyr.comment',
-        'c1',
-        7,
-        subjectRecord(other, { text: 'hi', timestampMs: 0 }),
-      ),
+      put('update', basil, 'fm.plyr.comment', 'c1', 7, commentRecord(other, 'hi')),
     )
     expect(await counts()).toEqual({ like_count: 0, comment_count: 0 })
     expect(await counts(other)).toEqual({ like_count: 1, comment_count: 1 })

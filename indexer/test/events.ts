@@ -61,3 +61,6 @@ export const subjectRecord = (uri: string, extra: Record<string, unknown> = {}) 
   createdAt: '2026-01-02T00:00:00.000Z',
   ...extra,
 })
+
+export const commentRecord = (uri: string, text: string, timestampMs = 0) =>
+  subjectRecord(uri, { text, timestampMs })

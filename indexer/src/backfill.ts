@@ -162,5 +162,5 @@ function toCreate(
   if (commitProblem(ids)) return undefined
   const record = recordFromJson(value)
   if (!record) return undefined
-  return { kind: 'commit', op: 'create', uri, record, json: value, ...ids }
+  return { kind: 'commit', op: 'create', uri, record, recordJson: value, ...ids }
 }

@@ -23,7 +23,7 @@ export type CommitEvent = {
    * The record as the source's JSON carried it (Jetstream, listRecords), kept as it was
    * written for the raw record table instead of encoding `record` back into JSON.
    */
-  json?: object
+  recordJson?: object
   /** Set by `Processor.check`, which sources may call on receipt, ahead of the write. */
   checked?: CheckedRecord
 }

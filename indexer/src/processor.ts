@@ -355,7 +355,7 @@ const LOOKUP_CONCURRENCY = 8
 
 function checkRecord(plugin: RecordPlugin, evt: CommitEvent): CheckedRecord {
   if (!evt.cid || !evt.record) return { problem: 'missing cid or record', json: '' }
-  const json = JSON.stringify(evt.json ?? lexToJson(evt.record))
+  const json = JSON.stringify(evt.recordJson ?? lexToJson(evt.record))
   const check = plugin.validate(evt.record)
   if (!check.ok) return { problem: check.reason, json }
   // valid under the lexicon, but Postgres text and json cannot hold NUL characters

@@ -45,7 +45,7 @@ export function parseJetstreamMessage(text: string): ParsedMessage | string | un
     if (problem) return problem
     const record = recordFromJson(c.record)
     if (!record) return 'record is not valid lexicon JSON'
-    return { event: { ...base, op: c.operation, cid: c.cid, record, json: c.record }, timeUs }
+    return { event: { ...base, op: c.operation, cid: c.cid, record, recordJson: c.record }, timeUs }
   }
   if (msg.kind === 'identity') return { event: { kind: 'identity', did }, timeUs }
   if (msg.kind === 'account') {

@@ -65,8 +65,8 @@ export class Processor {
    * usually none). Cleared when full, which costs a query of each actor once more.
    */
   private readonly knownCache = new Set<string>()
-  /** Batches applied so far. */
-  private batches = 0
+  /** Rows taken off the recount queue since it was last vacuumed. */
+  private recountedSinceVacuum = 0
 
   constructor(private readonly opts: ProcessorOptions) {}
 
@@ -91,11 +91,16 @@ export class Processor {
     // saved (committed after them, it cannot outlive them in a crash)
     await Promise.all(
       Array.from({ length: writers }, (_, lane) =>
-        batchTransaction(db, (tx) => recountQueued(tx, lane, writers)),
+        batchTransaction(db, async (tx) => {
+          this.recountedSinceVacuum += await recountQueued(tx, lane, writers)
+        }),
       ),
     )
     if (cursor) await batchTransaction(db, (tx) => saveCursor(tx, cursor.source, cursor.value))
-    if (++this.batches % VACUUM_QUEUE_EVERY === 0) await vacuumRecountQueue(db)
+    if (this.recountedSinceVacuum >= VACUUM_QUEUE_AFTER) {
+      this.recountedSinceVacuum = 0
+      await vacuumRecountQueue(db)
+    }
     return outcomes
   }
 
@@ -347,8 +352,12 @@ async function batchTransaction(
 /** The most actors `Processor` remembers as known (DIDs: up to about 10 MB). */
 const KNOWN_CACHE_SIZE = 100_000
 
-/** The recount queue is vacuumed once per this many batches (see vacuumRecountQueue). */
-const VACUUM_QUEUE_EVERY = 64
+/**
+ * The recount queue is vacuumed once this many of its rows have been taken since the last
+ * time (see vacuumRecountQueue): it then holds at most a few dozen pages, however the
+ * events come in batches.
+ */
+const VACUUM_QUEUE_AFTER = 2048
 
 /** How many identity lookups of new actors run at once. */
 const LOOKUP_CONCURRENCY = 8

@@ -18,11 +18,16 @@ export async function queueRecounts(tx: Tx, changes: CountChanges): Promise<void
 
 /**
  * Takes the queued tracks of recount lane `lane` of `lanes` off the queue and recounts
- * them. The queue is read in one statement, and the counts in the next: every queued row
- * it takes was committed with the rows it stands for, so the recount sees them. Rows
- * queued meanwhile stay for the next recount.
+ * them; returns how many queued rows it took. The queue is read in one statement, and the
+ * counts in the next: every queued row it takes was committed with the rows it stands
+ * for, so the recount sees them. Rows queued meanwhile stay for the next recount.
+ *
+ * Two recounts of one track (the stream's indexer and a backfill, each recounting its own
+ * batch) take turns: the second one's delete meets the queue rows of that track that the
+ * first one took, and waits for it to commit before its own recount reads the rows. The
+ * one that read the rows last writes its count last.
  */
-export async function recountQueued(tx: Tx, lane: number, lanes: number): Promise<void> {
+export async function recountQueued(tx: Tx, lane: number, lanes: number): Promise<number> {
   const queued = await tx
     .deleteFrom('track_recount')
     .where(sql<number>`hash % ${lanes}`, '=', lane)
@@ -31,6 +36,7 @@ export async function recountQueued(tx: Tx, lane: number, lanes: number): Promis
   const changed: Required<CountChanges> = { like_count: [], comment_count: [] }
   for (const { uri, count } of queued) changed[count].push(uri)
   await recountTracks(tx, changed)
+  return queued.length
 }
 
 /**

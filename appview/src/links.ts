@@ -41,6 +41,11 @@ export function refOf(uri: string): RecordRef {
   return { did: parsed.host, rkey: parsed.rkey }
 }
 
+/** The AT-URI of the record `ref` names in `collection`: refOf's inverse. */
+export function uriOf(ref: RecordRef, collection: string): string {
+  return `at://${ref.did}/${collection}/${ref.rkey}`
+}
+
 /**
  * `<did>/<rkey>` as it appears in a path (still percent-encoded), or undefined unless it
  * is exactly two segments holding a valid DID and record key.

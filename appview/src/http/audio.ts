@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express'
 import { PlyrNamespace } from '@plyr/lexicons'
 import type { AppContext } from '../context.js'
-import { parseRecordPath } from '../links.js'
+import { parseRecordPath, uriOf } from '../links.js'
 import { readerFor } from '../pipeline/reader.js'
 import { recordVisibility } from '../pipeline/record-visibility.js'
 import { recordPlay } from '../plays/record-play.js'
@@ -30,7 +30,7 @@ export function audioHandler(ctx: AppContext) {
       sendError(res, 400, 'InvalidRequest', 'expected /audio/<did>/<record key>')
       return
     }
-    const uri = `at://${ref.did}/${trackCollection}/${ref.rkey}`
+    const uri = uriOf(ref, trackCollection)
     const row = await ctx.db
       .selectFrom('track')
       .select(['did', 'audio_url', 'audio_url_trusted', 'audio_blob_cid'])

@@ -9,6 +9,7 @@ import {
   type PageKind,
   parseRecordPath,
   type RecordRef,
+  uriOf,
 } from '../links.js'
 import { readerFor } from '../pipeline/reader.js'
 import { recordVisibility } from '../pipeline/record-visibility.js'
@@ -111,10 +112,9 @@ async function findEmbeddable(
   ns: PlyrNamespace,
   target: Target,
 ): Promise<Embeddable | undefined> {
-  const { did, rkey } = target.ref
   let record: { kind: PageKind; uri: string; title: string | null } | undefined
   if (target.kind === 'track') {
-    const uri = `at://${did}/${ns.collection('track')}/${rkey}`
+    const uri = uriOf(target.ref, ns.collection('track'))
     const row = await ctx.db
       .selectFrom('track')
       .select('title')
@@ -122,7 +122,7 @@ async function findEmbeddable(
       .executeTakeFirst()
     record = row && { kind: 'track', uri, title: row.title }
   } else {
-    const uri = `at://${did}/${ns.collection('list')}/${rkey}`
+    const uri = uriOf(target.ref, ns.collection('list'))
     const row = await ctx.db
       .selectFrom('list')
       .select(['name', 'list_type'])
@@ -134,7 +134,7 @@ async function findEmbeddable(
     record = row && fits ? { kind: kind as PageKind, uri, title: row.name } : undefined
   }
   if (!record) return undefined
-  const { author, hidden } = await recordVisibility(readerFor(ctx), record.uri, did)
+  const { author, hidden } = await recordVisibility(readerFor(ctx), record.uri, target.ref.did)
   if (!author || hidden) return undefined
   return { kind: record.kind, ref: target.ref, title: record.title, author }
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { IndexSchema, LabelRow } from '@plyr/db'
+import { labelInForce } from '../rules/visibility.js'
 
 /**
  * The labels in force on these subjects (record uris or account DIDs), from the accepted
@@ -18,8 +19,7 @@ export async function hydrateLabels(
     .selectAll()
     .where('uri', 'in', unique)
     .where('src', 'in', labelers)
-    .where('neg', '=', false)
-    .where((eb) => eb.or([eb('exp', 'is', null), eb('exp', '>', new Date())]))
+    .where(labelInForce)
     .orderBy('cts')
     .execute()
   for (const row of rows) labels.set(row.uri, [...(labels.get(row.uri) ?? []), row])

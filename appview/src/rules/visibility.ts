@@ -28,6 +28,12 @@ export function visibility(
 }
 
 /**
+ * Whether a row of `label` is in force: not negated, not expired (by the database's clock,
+ * wherever a label is read).
+ */
+export const labelInForce = sql<boolean>`not label.neg and (label.exp is null or label.exp > now())`
+
+/**
  * The same rule inside a skeleton query: no hiding label from an accepted labeler on the
  * record (`uriColumn`) or its author (`didColumn`). The caller joins `actor` for status.
  */
@@ -38,6 +44,5 @@ export function notLabelledHidden(labelers: string[], uriColumn: string, didColu
     where label.uri in (${sql.ref(uriColumn)}, ${sql.ref(didColumn)})
       and label.src in (${sql.join(labelers)})
       and label.val in (${sql.join([...HIDING_LABELS])})
-      and not label.neg
-      and (label.exp is null or label.exp > now()))`
+      and ${labelInForce})`
 }

@@ -92,7 +92,10 @@ export class Processor {
     await Promise.all(
       Array.from({ length: writers }, (_, lane) =>
         batchTransaction(db, async (tx) => {
-          this.recountedSinceVacuum += await recountQueued(tx, lane, writers)
+          // added once taken (not `+= await`, which would read the total before): the
+          // lanes recount at the same time
+          const taken = await recountQueued(tx, lane, writers)
+          this.recountedSinceVacuum += taken
         }),
       ),
     )

@@ -73,7 +73,8 @@ describe('recounts of one track in two processes at once', () => {
     const waiting = (query: string) => async () =>
       (
         await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
-          where wait_event_type = 'Lock' and query like ${query}`.execute(watcher.db)
+          where datname = current_database() and wait_event_type = 'Lock'
+            and query like ${query}`.execute(watcher.db)
       ).rows[0]!.n > 0
     const other = db.transaction().execute((tx) => recountQueued(tx, 0, 1))
     await until(waiting('%insert into track_count%'))

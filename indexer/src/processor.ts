@@ -89,16 +89,12 @@ export class Processor {
     if (failed) throw failed.reason
     // the lanes have committed: the tracks they queued can be counted, and then the cursor
     // saved (committed after them, it cannot outlive them in a crash)
-    await Promise.all(
+    const taken = await Promise.all(
       Array.from({ length: writers }, (_, lane) =>
-        batchTransaction(db, async (tx) => {
-          // added once taken (not `+= await`, which would read the total before): the
-          // lanes recount at the same time
-          const taken = await recountQueued(tx, lane, writers)
-          this.recountedSinceVacuum += taken
-        }),
+        batchTransaction(db, (tx) => recountQueued(tx, lane, writers)),
       ),
     )
+    this.recountedSinceVacuum += taken.reduce((sum, n) => sum + n, 0)
     if (cursor) await batchTransaction(db, (tx) => saveCursor(tx, cursor.source, cursor.value))
     if (this.recountedSinceVacuum >= VACUUM_QUEUE_AFTER) {
       this.recountedSinceVacuum = 0
@@ -341,14 +337,11 @@ const BATCH_SETTINGS = sql`select
   set_config('enable_seqscan', 'off', true),
   set_config('jit', 'off', true)`
 
-/** Runs `write` in a transaction with the batch settings. */
-async function batchTransaction(
-  db: Kysely<IndexSchema>,
-  write: (tx: Tx) => Promise<void>,
-): Promise<void> {
-  await db.transaction().execute(async (tx) => {
+/** Runs `write` in a transaction with the batch settings; returns what it returns. */
+function batchTransaction<T>(db: Kysely<IndexSchema>, write: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (tx) => {
     await BATCH_SETTINGS.execute(tx)
-    await write(tx)
+    return write(tx)
   })
 }
 

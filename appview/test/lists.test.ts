@@ -34,10 +34,15 @@ describe(`feed lists on ${testDatabaseKind()}`, () => {
       expect((await latest({ tag: 'secret' })).items).toEqual([])
     })
 
-    it('a blank tag or a malformed cursor is InvalidRequest', async () => {
-      for (const query of ['tag=%20%20', 'tag=ambient&cursor=12', 'cursor=x::at://a']) {
+    it('a blank tag is InvalidRequest, a malformed cursor InvalidCursor', async () => {
+      const cases: [string, string][] = [
+        ['tag=%20%20', 'InvalidRequest'],
+        ['tag=ambient&cursor=12', 'InvalidCursor'],
+        ['cursor=x::at://a', 'InvalidCursor'],
+      ]
+      for (const [query, error] of cases) {
         const res = await get(`/xrpc/fm.plyr.feed.getLatestTracks?${query}`)
-        expect(res, query).toMatchObject({ status: 400, body: { error: expect.any(String) } })
+        expect(res, query).toMatchObject({ status: 400, body: { error } })
       }
     })
   })

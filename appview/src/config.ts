@@ -50,9 +50,7 @@ export function appViewConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AppV
   }
   return {
     port,
-    publicUrl: env.PUBLIC_URL
-      ? checkUrl('PUBLIC_URL', env.PUBLIC_URL, ['http:', 'https:']).replace(/\/$/, '')
-      : undefined,
+    publicUrl: env.PUBLIC_URL ? publicOrigin(env.PUBLIC_URL) : undefined,
     did,
     acceptedLabelers,
     feedCacheMs,
@@ -60,4 +58,19 @@ export function appViewConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AppV
     runIndexer: bool(env, 'RUN_INDEXER', true),
     indexer: indexerConfigFromEnv(env),
   }
+}
+
+/**
+ * PUBLIC_URL as an origin (`https://plyr.fm`): the AppView's DID document, links and
+ * OAuth client metadata all live at its root, so a path, query or credentials are refused
+ * rather than silently dropped.
+ */
+function publicOrigin(value: string): string {
+  const url = new URL(checkUrl('PUBLIC_URL', value, ['http:', 'https:']))
+  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
+    throw new ConfigError(
+      `PUBLIC_URL must be an origin, with no path, query or user, got "${value}"`,
+    )
+  }
+  return url.origin
 }

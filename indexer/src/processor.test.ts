@@ -356,9 +356,14 @@ describe(`processor on ${testDatabaseKind()}`, () => {
     for (let batch = 0; batch < 35; batch++) {
       await processor.apply(
         Array.from({ length: 60 }, (_, i) =>
-          put('create', basil, 'fm.plyr.like', `b${batch}l${i}`, batch * 100 + i + 1, {
-            ...subjectRecord(`at://${aurora}/${T}/t${batch}x${i}`),
-          }),
+          put(
+            'create',
+            basil,
+            'fm.plyr.like',
+            `b${batch}l${i}`,
+            batch * 100 + i + 1,
+            subjectRecord(`at://${aurora}/${T}/t${batch}x${i}`),
+          ),
         ),
       )
       if (batch === 33) expect(await queueBytes()).toBeGreaterThan(20 * 8192)

@@ -19,9 +19,13 @@ const [y, x] = [`at://${aurora}/${T}/t1`, `at://${aurora}/${T}/t2`]
 const like = (did: string, rkey: string, revision: number, uri: string) =>
   put('create', did, 'fm.plyr.like', rkey, revision, subjectRecord(uri))
 
-/** Resolves once `check` holds, checking every 20 ms. */
+/** Resolves once `check` holds, checking every 20 ms; fails after 10 s. */
 async function until(check: () => Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 20))
+  const deadline = Date.now() + 10_000
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('until: condition not met in 10 s')
+    await new Promise((r) => setTimeout(r, 20))
+  }
 }
 
 // Two recounts of one track from two processes (the stream's indexer and a backfill) on
@@ -66,8 +70,11 @@ describe('recounts of one track in two processes at once', () => {
     // (one for x), waits there before it writes x's count
     let release!: () => void
     const held = new Promise<void>((r) => (release = r))
+    let locked!: () => void
+    const lockTaken = new Promise<void>((r) => (locked = r))
     const holder = db.transaction().execute(async (tx) => {
       await sql`select 1 from track_count where uri = ${y} for update`.execute(tx)
+      locked()
       await held
     })
     const waiting = (query: string) => async () =>
@@ -76,18 +83,26 @@ describe('recounts of one track in two processes at once', () => {
           where datname = current_database() and wait_event_type = 'Lock'
             and query like ${query}`.execute(watcher.db)
       ).rows[0]!.n > 0
-    const other = db.transaction().execute((tx) => recountQueued(tx, 0, 1))
-    await until(waiting('%insert into track_count%'))
+    try {
+      // the other recount starts only once the row is held: started before, it could write
+      // y's count first and never wait
+      await lockTaken
+      const other = db.transaction().execute((tx) => recountQueued(tx, 0, 1))
+      await until(waiting('%insert into track_count%'))
 
-    // meanwhile this process indexes a second like of x, and recounts x: unless it waits
-    // for the other recount, it writes 2 first and the other then writes its 1 over it
-    let appliedAlready = false
-    const applied = processor
-      .apply([like(cedar, 'l1', 5, x)])
-      .finally(() => (appliedAlready = true))
-    await until(async () => appliedAlready || (await waiting('%delete from "track_recount"%')()))
-    release()
-    await Promise.all([holder, other, applied])
+      // meanwhile this process indexes a second like of x, and recounts x: unless it waits
+      // for the other recount, it writes 2 first and the other then writes its 1 over it
+      let appliedAlready = false
+      const applied = processor
+        .apply([like(cedar, 'l1', 5, x)])
+        .finally(() => (appliedAlready = true))
+      await until(async () => appliedAlready || (await waiting('%delete from "track_recount"%')()))
+      release()
+      await Promise.all([holder, other, applied])
+    } finally {
+      // a failed wait must not keep the row, and with it the test's connections, held
+      release()
+    }
 
     expect(await trackCounts(db, x)).toMatchObject({ like_count: 2 })
     expect(await trackCounts(db, y)).toMatchObject({ like_count: 1 })

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
-// The published fm.plyr schemas are the contract (DESIGN.md, "Compatibility contract").
-const referenceDir = join(import.meta.dirname, '../../../shared/reference/plyr-fm-lexicons')
+// The published fm.plyr schemas are the contract (lexicons/reference/README.md).
+const referenceDir = join(import.meta.dirname, '../reference')
 const schemasDir = join(import.meta.dirname, '../schemas')
 
 const contract = [

@@ -2,6 +2,7 @@ import { once } from 'node:events'
 import { createServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import express from 'express'
+import { Registry } from 'prom-client'
 import { createServer as createXrpcServer } from '@atproto/xrpc-server'
 import { registerApi } from './api/index.js'
 import { type AppContext, type AppDeps, createAppContext } from './context.js'
@@ -30,12 +31,11 @@ export class AppViewServer implements AsyncDisposable {
     if (ctx.service.did.startsWith('did:web:')) {
       app.get('/.well-known/did.json', didDocumentHandler(ctx.service))
     }
-    const indexer = ctx.indexer
-    if (indexer) {
+    const registries = ctx.parts.flatMap((p) => (p.metrics ? [p.metrics] : []))
+    if (registries.length > 0) {
+      const metrics = Registry.merge(registries)
       app.get('/metrics', async (_req, res) => {
-        res
-          .type(indexer.metrics.registry.contentType)
-          .send(await indexer.metrics.registry.metrics())
+        res.type(metrics.contentType).send(await metrics.metrics())
       })
     }
     app.use(xrpc.router)

@@ -1,12 +1,26 @@
+import { envBool, sharedConfigFromEnv } from '@plyr/core'
 import { Database } from '@plyr/db'
-import { Indexer } from '@plyr/indexer'
+import { Indexer, type IndexerConfig, indexerConfigFromEnv } from '@plyr/indexer'
 import type { Logger } from 'pino'
-import type { AppViewConfig } from './config.js'
+import { type AppViewConfig, appViewConfigFromEnv } from './config.js'
 import { AppViewServer } from './server.js'
+
+/** What `npm start` runs: the AppView, and the indexer when RUN_INDEXER is on. */
+export type ServiceConfig = { appview: AppViewConfig; indexer?: IndexerConfig }
+
+/** The settings of every part `npm start` runs, from one reading of the environment. */
+export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const shared = sharedConfigFromEnv(env)
+  return {
+    appview: appViewConfigFromEnv(env, shared),
+    indexer: envBool(env, 'RUN_INDEXER', true) ? indexerConfigFromEnv(env, shared) : undefined,
+  }
+}
 
 /**
  * The AppView with, when configured, the indexer in the same process: what `npm start`
- * runs, and what the dev network and end-to-end tests start.
+ * runs, and what the dev network and end-to-end tests start. The one place the AppView
+ * imports the indexer.
  */
 export class PlyrService implements AsyncDisposable {
   private constructor(
@@ -17,22 +31,24 @@ export class PlyrService implements AsyncDisposable {
     private readonly logger: Logger,
   ) {}
 
-  static async start(cfg: AppViewConfig, logger: Logger): Promise<PlyrService> {
-    const database = await Database.open(cfg.database)
+  static async start(cfg: ServiceConfig, logger: Logger): Promise<PlyrService> {
+    const database = await Database.open(cfg.appview.database)
     await database.migrate()
-    const indexer = cfg.runIndexer
+    const indexer = cfg.indexer
       ? await Indexer.create(cfg.indexer, database.db, logger.child({ subsystem: 'indexer' }))
       : undefined
     const server = new AppViewServer({
-      cfg,
+      cfg: cfg.appview,
       db: database.db,
       logger: logger.child({ subsystem: 'appview' }),
-      indexer,
+      parts: indexer
+        ? [{ name: 'indexer', health: () => indexer.health(), metrics: indexer.metrics.registry }]
+        : [],
     })
-    const port = await server.start(cfg.port)
+    const port = await server.start(cfg.appview.port)
     indexer?.start()
     logger.info(
-      { port, database: database.kind, indexer: cfg.runIndexer ? cfg.indexer.source : 'off' },
+      { port, database: database.kind, indexer: cfg.indexer?.source ?? 'off' },
       'plyr is up',
     )
     return new PlyrService(database, server, indexer, port, logger)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError } from '@plyr/indexer'
+import { ConfigError } from '@plyr/core'
 import { appViewConfigFromEnv } from '../src/config.js'
 
 describe('AppView configuration', () => {

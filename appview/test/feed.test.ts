@@ -132,7 +132,7 @@ describe(`AppView feed on ${testDatabaseKind()}`, () => {
   it('reports health with the database state', async () => {
     expect(await get('/health')).toEqual({
       status: 200,
-      body: { status: 'ok', database: 'ok', indexer: null },
+      body: { status: 'ok', database: 'ok' },
     })
   })
 })

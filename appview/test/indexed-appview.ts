@@ -119,11 +119,7 @@ export async function startIndexedAppView(
   env: Record<string, string> = {},
 ): Promise<IndexedAppView> {
   const database = await openTestDatabase()
-  const processor = testProcessor(
-    database,
-    lookupActor,
-    testConfig(env).indexer.trustedMediaOrigins,
-  )
+  const processor = testProcessor(database, lookupActor, testConfig(env).trustedMediaOrigins)
   await processor.apply(events)
   const app = await startAppView(database.db, env)
   return {

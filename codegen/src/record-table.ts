@@ -5,7 +5,7 @@ const PLYR = 'fm.plyr.'
 /**
  * records.ts: the fm.plyr record lexicons keyed by their name under the namespace
  * ('track', 'actor.profile', ...), so collections can be named from PLYR_NAMESPACE at
- * run time instead of being hard-coded.
+ * run time instead of being hard-coded, and their TypeScript types by the same names.
  */
 export function renderRecordTable(docs: LexiconDoc[]): string {
   const records = docs.filter(
@@ -32,6 +32,11 @@ export function renderRecordTable(docs: LexiconDoc[]): string {
     '} as const',
     '',
     'export type RecordName = keyof typeof recordLexicons',
+    '',
+    '/** The TypeScript type of each record, by its name under the plyr namespace. */',
+    'export type RecordTypes = {',
+    ...records.map((d) => `  '${d.id.slice(PLYR.length)}': ${alias(d.id)}.Main`),
+    '}',
     '',
   ]
   return lines.join('\n')

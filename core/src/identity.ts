@@ -2,10 +2,17 @@ import { safeFetchWrap } from '@atproto-labs/fetch-node'
 import { type DidCache, IdResolver } from '@atproto/identity'
 import type { Logger } from 'pino'
 import { trace } from '@opentelemetry/api'
-import type { ActorIdentity } from './store/actors.js'
 import { xrpcGet } from './xrpc.js'
 
-const tracer = trace.getTracer('@plyr/indexer')
+const tracer = trace.getTracer('@plyr/core')
+
+/** What the index shows for an actor besides their DID. */
+export type ActorIdentity = {
+  handle: string | null
+  displayName: string | null
+  /** The PDS origin the actor's DID document names; absent when unknown. */
+  pds?: string
+}
 
 export type IdentityConfig = {
   plcUrl: string

@@ -1,29 +1,24 @@
 import { sql, type RawBuilder } from 'kysely'
-import type { IndexSchema } from '@plyr/db'
-import type { Tx } from '../plugins/plugin.js'
+import { type ColumnName, type ColumnType, columnsOf } from './columns.js'
+import type { IndexSchema, Tx } from './schema.js'
 import { textArray } from './text-array.js'
 
-type ColumnTypes = 'text' | 'int' | 'bool' | 'timestamptz' | 'json'
-
-/** A table's columns, each with the type its values go to Postgres as. */
-export type Columns<T extends keyof IndexSchema> = Partial<
-  Record<keyof IndexSchema[T] & string, ColumnTypes>
->
-
 /**
- * How the indexer writes rows, every table alike: `insert ... select from unnest(...)`, one
- * array parameter per column whatever the number of rows, which Postgres parses and plans
- * far faster than thousands of VALUES parameters (and never runs into their 65,535 limit).
+ * How rows are written in bulk, every table alike: `insert ... select from unnest(...)`,
+ * one array parameter per column whatever the number of rows, which Postgres parses and
+ * plans far faster than thousands of VALUES parameters (and never runs into their 65,535
+ * limit). `names` are the columns written (their types are the table's, in columns.ts);
  * `conflict` is the SQL after `on conflict` (e.g. `(uri) do update set ...`), if any.
  */
 export async function insertRows<T extends keyof IndexSchema & string>(
   tx: Tx,
   table: T,
-  columns: Columns<T>,
-  rows: Record<string, unknown>[],
+  names: readonly ColumnName<T>[],
+  rows: Partial<Record<ColumnName<T>, unknown>>[],
   conflict?: RawBuilder<unknown>,
 ): Promise<void> {
   if (rows.length === 0) return
+  const columns = columnsOf(table, names)
   await sql`
     insert into ${sql.table(table)} (${columnList(columns)}) ${selectRows(columns, rows)}
     ${conflict ? sql`on conflict ${conflict}` : sql``}
@@ -31,7 +26,7 @@ export async function insertRows<T extends keyof IndexSchema & string>(
 }
 
 /** The column names, for an `insert into t (...)` of `selectRows`. */
-export function columnList(columns: Partial<Record<string, ColumnTypes>>): RawBuilder<unknown> {
+export function columnList(columns: Partial<Record<string, ColumnType>>): RawBuilder<unknown> {
   return sql.join(Object.keys(columns).map((n) => sql.ref(n)))
 }
 
@@ -41,7 +36,7 @@ export function columnList(columns: Partial<Record<string, ColumnTypes>>): RawBu
  * arrays (see `textArray`), the others as text.
  */
 export function selectRows(
-  columns: Partial<Record<string, ColumnTypes>>,
+  columns: Partial<Record<string, ColumnType>>,
   rows: Record<string, unknown>[],
 ): RawBuilder<unknown> {
   const names = Object.keys(columns)
@@ -81,6 +76,6 @@ export function anyOf(values: string[]): RawBuilder<string> {
 }
 
 /** `col = excluded.col` for each column, for an upsert's `do update set`. */
-export function setExcluded(columns: string[]): RawBuilder<unknown> {
+export function setExcluded(columns: readonly string[]): RawBuilder<unknown> {
   return sql.join(columns.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`))
 }

@@ -1,3 +1,6 @@
+export { anyOf, columnList, insertRows, selectRows, setExcluded } from './bulk.js'
+export { type ColumnName, type Columns, type ColumnType, columnsOf } from './columns.js'
 export { Database, type DatabaseConfig, databaseConfigFromEnv } from './open.js'
 export type * from './schema.js'
-export { recountTracks, type TrackCount, trackCountColumns } from './track-counts.js'
+export { textArray } from './text-array.js'
+export { recountTracks, trackCountColumns } from './track-counts.js'

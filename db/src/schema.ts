@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
+import type { ColumnType, Generated, Insertable, Selectable, Transaction } from 'kysely'
 
 /** Timestamps are written as ISO strings or Dates and always read as Dates. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>
@@ -76,6 +76,15 @@ export interface TrackTable {
  * the AppView the play count (it owns `play`); a record update leaves all three alone. A
  * track without a row has none of them yet; the row goes with its track.
  */
+/** A track's counts, each kept equal to its rows. */
+export type TrackCount = 'like_count' | 'comment_count' | 'play_count'
+
+/** The counts the indexer keeps (of the rows it writes); play_count is the AppView's. */
+export type IndexedCount = Exclude<TrackCount, 'play_count'>
+
+/** Per count, the tracks whose count may have changed, to be recounted. */
+export type CountChanges = Partial<Record<IndexedCount, string[]>>
+
 export interface TrackCountTable {
   uri: string
   like_count: ColumnType<number, number | undefined, number>
@@ -89,7 +98,7 @@ export interface TrackCountTable {
  */
 export interface TrackRecountTable {
   uri: string
-  count: 'like_count' | 'comment_count'
+  count: IndexedCount
   /** A hash of the uri, which says which recounting transaction takes the row. */
   hash: number
 }
@@ -204,3 +213,6 @@ export type TrackRow = Selectable<TrackTable>
 export type NewTrack = Insertable<TrackTable>
 export type LabelRow = Selectable<LabelTable>
 export type NewLabel = Insertable<LabelTable>
+
+/** A transaction on the index: what every write that must commit together takes. */
+export type Tx = Transaction<IndexSchema>

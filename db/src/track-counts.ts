@@ -1,8 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely'
-import type { IndexSchema } from './schema.js'
-
-/** A track's counts, each kept equal to its rows. */
-export type TrackCount = 'like_count' | 'comment_count' | 'play_count'
+import type { IndexSchema, TrackCount } from './schema.js'
 
 /**
  * The counts of a `track` left-joined to `track_count`, as readers see them: zero where

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
-import { appViewConfigFromEnv, PlyrService } from '@plyr/appview'
+import { PlyrService, serviceConfigFromEnv } from '@plyr/appview'
 
 /** A temporary folder for a test's embedded database, removed on dispose. */
 export async function tempDir() {
@@ -13,7 +13,7 @@ export async function tempDir() {
 /** plyr (AppView + indexer) on an embedded database under `dataDir`, on a free port. */
 export function startPlyr(env: Record<string, string>, dataDir: string): Promise<PlyrService> {
   return PlyrService.start(
-    appViewConfigFromEnv({ PORT: '0', DATA_DIR: dataDir, ...env }),
+    serviceConfigFromEnv({ PORT: '0', DATA_DIR: dataDir, ...env }),
     pino({ level: 'silent' }),
   )
 }

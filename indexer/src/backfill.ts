@@ -4,10 +4,9 @@ import { trace } from '@opentelemetry/api'
 import type { IndexSchema } from '@plyr/db'
 import { isValidTid } from '@atproto/syntax'
 import { type CommitEvent, commitProblem, recordFromJson } from './events.js'
-import { type Identity, pdsEndpoint } from './identity.js'
 import type { IndexerMetrics } from './metrics.js'
 import type { Processor } from './processor.js'
-import { xrpcGet } from './xrpc.js'
+import { type Identity, pdsEndpoint, xrpcGet } from '@plyr/core'
 import { actorsAwaitingBackfill, markBackfilled } from './store/actors.js'
 
 const tracer = trace.getTracer('@plyr/indexer')

@@ -46,6 +46,9 @@ export type AccountEvent = {
 
 export type IndexEvent = CommitEvent | IdentityEvent | AccountEvent
 
+/** What became of one event. `ignored`: a replay, an older version, or not ours. */
+export type Outcome = 'applied' | 'ignored' | 'invalid'
+
 /** A record from its JSON form (as Jetstream and listRecords carry it); undefined if it is not lexicon JSON. */
 export function recordFromJson(json: object): LexMap | undefined {
   try {

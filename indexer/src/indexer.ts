@@ -1,10 +1,9 @@
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
+import { createActorLookup, createIdentity, type Identity } from '@plyr/core'
 import type { IndexSchema } from '@plyr/db'
-import { PlyrNamespace } from '@plyr/lexicons'
 import { Backfiller } from './backfill.js'
 import type { IndexerConfig } from './config.js'
-import { createActorLookup, createIdentity, type Identity } from './identity.js'
 import { IndexerMetrics } from './metrics.js'
 import { createPlugins } from './plugins/index.js'
 import { type ActorLookup, Processor } from './processor.js'
@@ -73,16 +72,9 @@ export class Indexer implements AsyncDisposable {
     logger: Logger,
     lookupActor?: ActorLookup,
   ) {
-    const namespace = new PlyrNamespace(cfg.namespace)
-    const identityCfg = {
-      plcUrl: cfg.plcUrl,
-      handleResolverUrl: cfg.handleResolverUrl,
-      allowPrivateNetwork: cfg.allowPrivateNetwork,
-      timeoutMs: cfg.identityTimeoutMs,
-    }
-    const identity = createIdentity(identityCfg)
+    const identity = createIdentity(cfg.identity)
     this.identity = identity
-    const plugins = createPlugins(namespace, {
+    const plugins = createPlugins(cfg.namespace, {
       trustedMediaOrigins: new Set(cfg.trustedMediaOrigins),
     })
     const collections = [...plugins.keys()]
@@ -92,7 +84,7 @@ export class Indexer implements AsyncDisposable {
       db,
       plugins,
       writers: cfg.writers,
-      lookupActor: lookupActor ?? createActorLookup(identityCfg, identity, logger),
+      lookupActor: lookupActor ?? createActorLookup(cfg.identity, identity, logger),
       onNewActor: (did) => {
         if (cfg.backfillNewActors) this.backfiller.enqueue(did)
       },

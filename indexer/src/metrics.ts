@@ -1,6 +1,5 @@
 import { Counter, Gauge, Registry } from 'prom-client'
-import type { IndexEvent } from './events.js'
-import type { Outcome } from './processor.js'
+import type { IndexEvent, Outcome } from './events.js'
 import type { SourceHealth } from './sources/health.js'
 
 type EventLabels = { collection: string; operation: string; outcome: Outcome }

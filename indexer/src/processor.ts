@@ -1,19 +1,13 @@
 import { lexToJson } from '@atproto/lex'
 import { type Kysely, sql } from 'kysely'
 import type { Logger } from 'pino'
-import type { AccountStatus, IndexSchema } from '@plyr/db'
-import type { CheckedRecord, CommitEvent, IndexEvent } from './events.js'
-import { forEachConcurrent } from './concurrency.js'
+import type { AccountStatus, CountChanges, IndexSchema, Tx } from '@plyr/db'
+import type { CheckedRecord, CommitEvent, IndexEvent, Outcome } from './events.js'
+import { type ActorIdentity, forEachConcurrent } from '@plyr/core'
 import { splitIntoLanes } from './lanes.js'
 import type { IndexerMetrics } from './metrics.js'
-import type { CountChanges, IndexedRecord, RecordPlugin, Tx } from './plugins/plugin.js'
-import {
-  type ActorIdentity,
-  insertActors,
-  knownActors,
-  setIdentity,
-  setStatuses,
-} from './store/actors.js'
+import type { IndexedRecord, RecordPlugin } from './plugins/plugin.js'
+import { insertActors, knownActors, setIdentity, setStatuses } from './store/actors.js'
 import { saveCursor } from './store/cursors.js'
 import { queueRecounts, recountQueued, vacuumRecountQueue } from './store/recount-queue.js'
 import {
@@ -40,9 +34,6 @@ export type ProcessorOptions = {
   logger: Logger
   metrics?: IndexerMetrics
 }
-
-/** What became of one event. `ignored`: a replay, an older version, or not ours. */
-export type Outcome = 'applied' | 'ignored' | 'invalid'
 
 /**
  * The one place events become rows, for every source and for backfill. A batch is split

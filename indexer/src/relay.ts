@@ -1,6 +1,6 @@
 import { isValidDid } from '@atproto/syntax'
 import { BackfillError } from './backfill.js'
-import { xrpcGet } from './xrpc.js'
+import { xrpcGet } from '@plyr/core'
 
 /** How long one call to the relay (or a PDS probed in its place) may take. */
 const TIMEOUT_MS = 30_000

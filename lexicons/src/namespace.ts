@@ -1,4 +1,4 @@
-import { recordLexicons, type RecordName } from './generated/records.js'
+import { recordLexicons, type RecordName, type RecordTypes } from './generated/records.js'
 
 /** The production namespace; local work uses e.g. `fm.plyr.dev`. */
 export const DEFAULT_NAMESPACE = 'fm.plyr'
@@ -64,3 +64,9 @@ export class PlyrNamespace {
 }
 
 export type RecordValidation = { ok: true } | { ok: false; reason: string }
+
+/**
+ * A record of `name` as stored under any plyr namespace: the generated lexicon type, whose
+ * `$type` is then the namespaced collection (`fm.plyr.dev.track`), not `fm.plyr.track`.
+ */
+export type PlyrRecord<N extends RecordName> = Omit<RecordTypes[N], '$type'> & { $type?: string }

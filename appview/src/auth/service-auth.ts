@@ -18,7 +18,7 @@ import {
   XRPCError,
 } from '@atproto/xrpc-server'
 import type { Logger } from 'pino'
-import { SERVICE_ID } from '../http/did-document.js'
+import { SERVICE_ID } from '../service-identity.js'
 
 const tracer = trace.getTracer('@plyr/appview')
 

@@ -1,5 +1,4 @@
 import type { Request, Response } from 'express'
-import { PlyrNamespace } from '@plyr/lexicons'
 import type { AppContext } from '../context.js'
 import { parseRecordPath, uriOf } from '../links.js'
 import { readerFor } from '../pipeline/reader.js'
@@ -23,7 +22,7 @@ export const AUDIO_PREFIX = '/audio'
  * checked only here), else anonymously (plays/record-play.ts has the dedupe rule).
  */
 export function audioHandler(ctx: AppContext) {
-  const trackCollection = new PlyrNamespace(ctx.cfg.indexer.namespace).collection('track')
+  const trackCollection = ctx.cfg.namespace.collection('track')
   return async (req: Request, res: Response): Promise<void> => {
     const ref = parseRecordPath(req.path.slice(AUDIO_PREFIX.length + 1))
     if (!ref) {

@@ -1,8 +1,5 @@
 import type { Request, Response } from 'express'
-import type { ServiceIdentity } from '../context.js'
-
-/** The service id PDSes name in `atproto-proxy: <did>#plyr_appview`. */
-export const SERVICE_ID = 'plyr_appview'
+import { SERVICE_ID, type ServiceIdentity } from '../service-identity.js'
 
 /** GET /.well-known/did.json: the AppView's did:web document with its service entry. */
 export function didDocumentHandler(service: ServiceIdentity) {

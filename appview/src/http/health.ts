@@ -3,9 +3,9 @@ import { sql } from 'kysely'
 import type { AppContext } from '../context.js'
 
 /**
- * GET /health: 200 when the database answers. The indexer's source, lag and hosts are
- * reported; an unreachable source or a lag past the threshold makes the status
- * "degraded" (still 200: reads keep working).
+ * GET /health: 200 when the database answers. Each other part running in this process
+ * (the indexer, ...) reports under its name; a degraded one makes the status "degraded"
+ * (still 200: reads keep working).
  */
 export function healthHandler(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
@@ -15,8 +15,11 @@ export function healthHandler(ctx: AppContext) {
     } catch (err) {
       database = `error: ${String(err)}`
     }
-    const indexer = ctx.indexer?.health()
-    const status = database !== 'ok' ? 'error' : indexer?.degraded ? 'degraded' : 'ok'
-    res.status(database === 'ok' ? 200 : 503).json({ status, database, indexer: indexer ?? null })
+    const parts = ctx.parts.map((p) => [p.name, p.health()] as const)
+    const degraded = parts.some(([, h]) => h.degraded)
+    const status = database !== 'ok' ? 'error' : degraded ? 'degraded' : 'ok'
+    res
+      .status(database === 'ok' ? 200 : 503)
+      .json({ status, database, ...Object.fromEntries(parts) })
   }
 }

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express'
-import { PlyrNamespace } from '@plyr/lexicons'
+import type { PlyrNamespace } from '@plyr/lexicons'
 import type { AppContext } from '../context.js'
 import type { HydratedActor } from '../hydration/actors.js'
 import {
@@ -32,7 +32,7 @@ type Embeddable = { kind: PageKind; ref: RecordRef; title: string | null; author
  * visible record of that kind (unknown, deleted, by an inactive account or labelled).
  */
 export function oembedHandler(ctx: AppContext) {
-  const ns = new PlyrNamespace(ctx.cfg.indexer.namespace)
+  const ns = ctx.cfg.namespace
   const base = ctx.service.url
   return async (req: Request, res: Response): Promise<void> => {
     res.set('Access-Control-Allow-Origin', '*')

@@ -1,5 +1,5 @@
 // npm run dev: a local PLC + PDS with demo artists, and plyr (AppView + indexer) on them.
-import { appViewConfigFromEnv, PlyrService } from '@plyr/appview'
+import { PlyrService, serviceConfigFromEnv } from '@plyr/appview'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,7 +17,7 @@ const net = await DevNetwork.start({
 })
 // The network lives only as long as this process, so its index does too.
 const dataDir = await mkdtemp(join(tmpdir(), 'plyr-dev-'))
-const cfg = appViewConfigFromEnv({
+const cfg = serviceConfigFromEnv({
   ...process.env,
   ...net.serviceEnv(),
   PLYR_NAMESPACE: namespace,

@@ -2,9 +2,9 @@
 // npm run backfill -- --network            every repo holding plyr tracks, from RELAY_URL
 import { Database, databaseConfigFromEnv } from '@plyr/db'
 import { pino } from 'pino'
-import { checkUrl, indexerConfigFromEnv } from '../config.js'
+import { indexerConfigFromEnv } from '../config.js'
 import { Indexer } from '../indexer.js'
-import { forEachConcurrent } from '../concurrency.js'
+import { checkUrl, forEachConcurrent } from '@plyr/core'
 import { listReposWithCollection } from '../relay.js'
 
 const usage = `usage: npm run backfill -- <did-or-handle>...
@@ -35,8 +35,9 @@ if (network) {
     process.env.RELAY_URL || 'https://relay1.us-east.bsky.network',
     ['http:', 'https:'],
   )
-  process.stderr.write(`backfill: listing repos with ${cfg.namespace}.track on ${relay}\n`)
-  dids = await listReposWithCollection(indexer.identity.fetch, relay, `${cfg.namespace}.track`)
+  const tracks = cfg.namespace.collection('track')
+  process.stderr.write(`backfill: listing repos with ${tracks} on ${relay}\n`)
+  dids = await listReposWithCollection(indexer.identity.fetch, relay, tracks)
 } else {
   dids = []
   for (const actor of actors) {

@@ -4,7 +4,7 @@ import { Database, databaseConfigFromEnv } from '@plyr/db'
 import { pino } from 'pino'
 import { indexerConfigFromEnv } from '../config.js'
 import { Indexer } from '../indexer.js'
-import { stopOnSignals } from '../lifecycle.js'
+import { stopOnSignals } from '@plyr/core'
 
 const logger = pino({ name: 'plyr-indexer', level: process.env.LOG_LEVEL || 'info' })
 const cfg = indexerConfigFromEnv()

@@ -1,13 +1,14 @@
-import type { PlyrNamespace } from '@plyr/lexicons'
+import { anyOf, insertRows, setExcluded } from '@plyr/db'
+import type { PlyrNamespace, PlyrRecord } from '@plyr/lexicons'
 import { sql } from 'kysely'
-import { anyOf, insertRows, setExcluded } from '../store/bulk.js'
 import { type PluginConfig, type RecordPlugin, selfProfileDids } from './plugin.js'
 import { mediaUrl } from './urls.js'
 
-type ProfileRecord = { bio?: string; avatar?: string; createdAt: string }
-
 /** fm.plyr.actor.profile (rkey `self`): an artist's bio and avatar link. */
-export function artistProfilePlugin(ns: PlyrNamespace, cfg: PluginConfig): RecordPlugin {
+export function artistProfilePlugin(
+  ns: PlyrNamespace,
+  cfg: PluginConfig,
+): RecordPlugin<PlyrRecord<'actor.profile'>> {
   return {
     collection: ns.collection('actor.profile'),
     validate: (record) => ns.validateRecord('actor.profile', record),
@@ -15,8 +16,7 @@ export function artistProfilePlugin(ns: PlyrNamespace, cfg: PluginConfig): Recor
     async upsert(tx, records) {
       const rows = records
         .filter((r) => r.rkey === 'self')
-        .map(({ did, record, indexedAt }) => {
-          const r = record as unknown as ProfileRecord
+        .map(({ did, record: r, indexedAt }) => {
           const avatar = mediaUrl(r.avatar, cfg.trustedMediaOrigins)
           return {
             did,
@@ -30,14 +30,7 @@ export function artistProfilePlugin(ns: PlyrNamespace, cfg: PluginConfig): Recor
       await insertRows(
         tx,
         'artist_profile',
-        {
-          did: 'text',
-          bio: 'text',
-          avatar_url: 'text',
-          avatar_url_trusted: 'bool',
-          created_at: 'timestamptz',
-          indexed_at: 'timestamptz',
-        },
+        ['did', 'bio', 'avatar_url', 'avatar_url_trusted', 'created_at', 'indexed_at'],
         rows,
         sql`(did) do update set ${setExcluded(['bio', 'avatar_url', 'avatar_url_trusted', 'created_at'])}`,
       )

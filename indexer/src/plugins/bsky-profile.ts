@@ -1,10 +1,7 @@
-import type { BlobRef } from '@atproto/lex'
+import { anyOf } from '@plyr/db'
 import { app } from '@plyr/lexicons'
-import { anyOf } from '../store/bulk.js'
 import { blobCid } from './blob.js'
 import { type RecordPlugin, selfProfileDids } from './plugin.js'
-
-type BskyProfile = { displayName?: string; avatar?: BlobRef }
 
 export const BSKY_PROFILE = 'app.bsky.actor.profile'
 
@@ -12,7 +9,7 @@ export const BSKY_PROFILE = 'app.bsky.actor.profile'
  * app.bsky.actor.profile, kept only for actors with plyr records: their display name
  * and avatar, shown next to their tracks.
  */
-export function bskyProfilePlugin(): RecordPlugin {
+export function bskyProfilePlugin(): RecordPlugin<app.bsky.actor.profile.Main> {
   return {
     collection: BSKY_PROFILE,
     onlyForKnownActors: true,
@@ -22,9 +19,8 @@ export function bskyProfilePlugin(): RecordPlugin {
     },
 
     async upsert(tx, records) {
-      for (const { did, rkey, record } of records) {
+      for (const { did, rkey, record: r } of records) {
         if (rkey !== 'self') continue
-        const r = record as unknown as BskyProfile
         await tx
           .updateTable('actor')
           .set({

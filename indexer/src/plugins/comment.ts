@@ -1,43 +1,38 @@
-import type { PlyrNamespace } from '@plyr/lexicons'
-import { insertRows } from '../store/bulk.js'
+import { insertRows } from '@plyr/db'
+import type { PlyrNamespace, PlyrRecord } from '@plyr/lexicons'
 import { type RecordPlugin, storedUris } from './plugin.js'
-import { deleteSubjectRows, subjectOf, subjectsOf } from './subject-records.js'
+import { deleteSubjectRows, subjectsOf } from './subject-records.js'
 
-type CommentRecord = { text: string; timestampMs: number; createdAt: string }
-
-export function commentPlugin(ns: PlyrNamespace): RecordPlugin {
+export function commentPlugin(ns: PlyrNamespace): RecordPlugin<PlyrRecord<'comment'>> {
   return {
     collection: ns.collection('comment'),
     validate: (record) => ns.validateRecord('comment', record),
 
     async upsert(tx, records) {
       const before = await deleteSubjectRows(tx, 'comment', storedUris(records))
-      const rows = records.map(({ uri, did, record, indexedAt }) => {
-        const r = record as unknown as CommentRecord
-        return {
-          uri,
-          did,
-          subject_uri: subjectOf(record).uri,
-          subject_cid: subjectOf(record).cid,
-          text: r.text,
-          timestamp_ms: r.timestampMs,
-          created_at: new Date(r.createdAt),
-          indexed_at: indexedAt,
-        }
-      })
+      const rows = records.map(({ uri, did, record, indexedAt }) => ({
+        uri,
+        did,
+        subject_uri: record.subject.uri,
+        subject_cid: record.subject.cid,
+        text: record.text,
+        timestamp_ms: record.timestampMs,
+        created_at: new Date(record.createdAt),
+        indexed_at: indexedAt,
+      }))
       await insertRows(
         tx,
         'comment',
-        {
-          uri: 'text',
-          did: 'text',
-          subject_uri: 'text',
-          subject_cid: 'text',
-          text: 'text',
-          timestamp_ms: 'int',
-          created_at: 'timestamptz',
-          indexed_at: 'timestamptz',
-        },
+        [
+          'uri',
+          'did',
+          'subject_uri',
+          'subject_cid',
+          'text',
+          'timestamp_ms',
+          'created_at',
+          'indexed_at',
+        ],
         rows,
       )
       return { comment_count: [...before, ...subjectsOf(records)] }

@@ -1,9 +1,9 @@
-import type { PlyrNamespace } from '@plyr/lexicons'
-import { insertRows } from '../store/bulk.js'
+import { insertRows } from '@plyr/db'
+import type { PlyrNamespace, PlyrRecord } from '@plyr/lexicons'
 import { type RecordPlugin, storedUris } from './plugin.js'
-import { deleteSubjectRows, subjectOf, subjectsOf } from './subject-records.js'
+import { deleteSubjectRows, subjectsOf } from './subject-records.js'
 
-export function likePlugin(ns: PlyrNamespace): RecordPlugin {
+export function likePlugin(ns: PlyrNamespace): RecordPlugin<PlyrRecord<'like'>> {
   return {
     collection: ns.collection('like'),
     validate: (record) => ns.validateRecord('like', record),
@@ -14,22 +14,15 @@ export function likePlugin(ns: PlyrNamespace): RecordPlugin {
       const rows = records.map(({ uri, did, record, indexedAt }) => ({
         uri,
         did,
-        subject_uri: subjectOf(record).uri,
-        subject_cid: subjectOf(record).cid,
-        created_at: new Date((record as { createdAt: string }).createdAt),
+        subject_uri: record.subject.uri,
+        subject_cid: record.subject.cid,
+        created_at: new Date(record.createdAt),
         indexed_at: indexedAt,
       }))
       await insertRows(
         tx,
         'like',
-        {
-          uri: 'text',
-          did: 'text',
-          subject_uri: 'text',
-          subject_cid: 'text',
-          created_at: 'timestamptz',
-          indexed_at: 'timestamptz',
-        },
+        ['uri', 'did', 'subject_uri', 'subject_cid', 'created_at', 'indexed_at'],
         rows,
       )
       return { like_count: [...before, ...subjectsOf(records)] }

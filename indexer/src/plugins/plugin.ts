@@ -1,16 +1,16 @@
 import type { LexMap } from '@atproto/lex'
-import type { Transaction } from 'kysely'
-import type { IndexSchema, TrackCount } from '@plyr/db'
+import type { CountChanges, Tx } from '@plyr/db'
 
-export type Tx = Transaction<IndexSchema>
-
-/** A record that passed its lexicon, ready to become rows. */
-export type IndexedRecord = {
+/**
+ * A record that passed its lexicon, ready to become rows; `R` is its generated type
+ * (`PlyrRecord<'track'>`), which the lexicon check vouches for.
+ */
+export type IndexedRecord<R = unknown> = {
   uri: string
   did: string
   rkey: string
   cid: string
-  record: LexMap
+  record: R
   indexedAt: Date
   /**
    * The index had a version of the record before (or its tombstone): rows made from it may
@@ -21,20 +21,17 @@ export type IndexedRecord = {
 
 export type Validation = { ok: true } | { ok: false; reason: string }
 
-/** Per count, the tracks whose count may have changed: the processor recounts them. */
-export type CountChanges = Partial<Record<Exclude<TrackCount, 'play_count'>, string[]>>
-
 /**
  * One plugin per collection: how valid records become rows, and how they go away, in
  * batches. The generic processor owns ordering, replays, tombstones and the raw record
  * table. Both methods return the tracks whose counts may have changed.
  */
-export interface RecordPlugin {
+export interface RecordPlugin<R = unknown> {
   collection: string
   /** Records of this collection are kept only for actors with plyr records. */
   onlyForKnownActors?: boolean
   validate(record: LexMap): Validation
-  upsert(tx: Tx, records: IndexedRecord[]): Promise<CountChanges>
+  upsert(tx: Tx, records: IndexedRecord<R>[]): Promise<CountChanges>
   delete(tx: Tx, uris: string[]): Promise<CountChanges>
 }
 

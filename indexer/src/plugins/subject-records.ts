@@ -1,13 +1,5 @@
-import type { LexMap } from '@atproto/lex'
-import { anyOf } from '../store/bulk.js'
-import type { IndexedRecord, Tx } from './plugin.js'
-
-type StrongRef = { uri: string; cid: string }
-
-/** The subject (a strongRef to a track) of a like or comment. */
-export function subjectOf(record: LexMap): StrongRef {
-  return (record as unknown as { subject: StrongRef }).subject
-}
+import { anyOf, type Tx } from '@plyr/db'
+import type { IndexedRecord } from './plugin.js'
 
 /** Deletes likes or comments, returning the tracks they pointed at. */
 export async function deleteSubjectRows(
@@ -24,4 +16,6 @@ export async function deleteSubjectRows(
   return rows.map((r) => r.subject_uri)
 }
 
-export const subjectsOf = (records: IndexedRecord[]) => records.map((r) => subjectOf(r.record).uri)
+/** The tracks (subjects) of likes or comments. */
+export const subjectsOf = (records: IndexedRecord<{ subject: { uri: string } }>[]) =>
+  records.map((r) => r.record.subject.uri)

@@ -1,34 +1,38 @@
-import type { BlobRef } from '@atproto/lex'
-import type { PlyrNamespace } from '@plyr/lexicons'
+import { normalizeTag } from '@plyr/core'
+import { anyOf, type ColumnName, insertRows, setExcluded, type Tx } from '@plyr/db'
+import type { PlyrNamespace, PlyrRecord } from '@plyr/lexicons'
 import { sql } from 'kysely'
-import { anyOf, insertRows, setExcluded } from '../store/bulk.js'
 import { blobCid } from './blob.js'
-import { type PluginConfig, type RecordPlugin, storedUris, type Tx } from './plugin.js'
+import { type PluginConfig, type RecordPlugin, storedUris } from './plugin.js'
 import { mediaUrl } from './urls.js'
 
-type TrackRecord = {
-  title: string
-  artist: string
-  fileType: string
-  createdAt: string
-  album?: string
-  duration?: number
-  description?: string
-  audioUrl?: string
-  imageUrl?: string
-  audioBlob?: BlobRef
-  tags?: string[]
-}
+/** What a track's record says, column by column; an edit replaces them all. */
+const RECORD_COLUMNS = [
+  'cid',
+  'title',
+  'artist',
+  'album',
+  'duration',
+  'description',
+  'file_type',
+  'audio_url',
+  'audio_url_trusted',
+  'image_url',
+  'image_url_trusted',
+  'audio_blob_cid',
+  'created_at',
+] as const satisfies ColumnName<'track'>[]
 
-export function trackPlugin(ns: PlyrNamespace, cfg: PluginConfig): RecordPlugin {
+export function trackPlugin(
+  ns: PlyrNamespace,
+  cfg: PluginConfig,
+): RecordPlugin<PlyrRecord<'track'>> {
   return {
     collection: ns.collection('track'),
     validate: (record) => ns.validateRecord('track', record),
 
     async upsert(tx, records) {
-      const rows = records.map(({ uri, did, cid, record, indexedAt }) => {
-        // the processor validated the record against the track lexicon
-        const r = record as unknown as TrackRecord
+      const rows = records.map(({ uri, did, cid, record: r, indexedAt }) => {
         const createdAt = new Date(r.createdAt)
         const audio = mediaUrl(r.audioUrl, cfg.trustedMediaOrigins)
         const image = mediaUrl(r.imageUrl, cfg.trustedMediaOrigins)
@@ -55,51 +59,19 @@ export function trackPlugin(ns: PlyrNamespace, cfg: PluginConfig): RecordPlugin 
       await insertRows(
         tx,
         'track',
-        {
-          uri: 'text',
-          did: 'text',
-          cid: 'text',
-          title: 'text',
-          artist: 'text',
-          album: 'text',
-          duration: 'int',
-          description: 'text',
-          file_type: 'text',
-          audio_url: 'text',
-          audio_url_trusted: 'bool',
-          image_url: 'text',
-          image_url_trusted: 'bool',
-          audio_blob_cid: 'text',
-          created_at: 'timestamptz',
-          indexed_at: 'timestamptz',
-          sort_at: 'timestamptz',
-        },
+        ['uri', 'did', ...RECORD_COLUMNS, 'indexed_at', 'sort_at'],
         rows,
         // an edit keeps the track's first indexed time: it does not jump up the feed; the
         // like, comment and play counts are not the record's, so an edit leaves them too
-        sql`(uri) do update set ${setExcluded([
-          'cid',
-          'title',
-          'artist',
-          'album',
-          'duration',
-          'description',
-          'file_type',
-          'audio_url',
-          'audio_url_trusted',
-          'image_url',
-          'image_url_trusted',
-          'audio_blob_cid',
-          'created_at',
-        ])}, sort_at = least(excluded.created_at, track.indexed_at)`,
+        sql`(uri) do update set ${setExcluded(RECORD_COLUMNS)}, sort_at = least(excluded.created_at, track.indexed_at)`,
       )
       await deleteTags(tx, storedUris(records))
       const tags = records.flatMap(({ uri, record }) =>
-        [...new Set(((record as unknown as TrackRecord).tags ?? []).map(normalizeTag))]
+        [...new Set((record.tags ?? []).map(normalizeTag))]
           .filter((tag) => tag.length > 0)
           .map((tag) => ({ track_uri: uri, tag })),
       )
-      await insertRows(tx, 'track_tag', { track_uri: 'text', tag: 'text' }, tags)
+      await insertRows(tx, 'track_tag', ['track_uri', 'tag'], tags)
       // a new track counts the likes and comments that arrived before it; an edit keeps
       // its counts
       const created = records.filter((r) => !r.stored).map((r) => r.uri)
@@ -117,9 +89,4 @@ export function trackPlugin(ns: PlyrNamespace, cfg: PluginConfig): RecordPlugin 
 async function deleteTags(tx: Tx, uris: string[]) {
   if (uris.length === 0) return
   await tx.deleteFrom('track_tag').where('track_uri', '=', anyOf(uris)).execute()
-}
-
-/** Tags are matched case-insensitively and without surrounding space. */
-export function normalizeTag(tag: string): string {
-  return tag.trim().toLowerCase()
 }

@@ -1,14 +1,6 @@
+import type { ActorIdentity } from '@plyr/core'
+import { type AccountStatus, anyOf, type IndexSchema, insertRows, type Tx } from '@plyr/db'
 import { type Kysely, sql } from 'kysely'
-import type { AccountStatus, IndexSchema } from '@plyr/db'
-import { anyOf, insertRows } from './bulk.js'
-import type { Tx } from '../plugins/plugin.js'
-
-export type ActorIdentity = {
-  handle: string | null
-  displayName: string | null
-  /** The PDS origin the actor's DID document names; absent when unknown. */
-  pds?: string
-}
 
 export async function knownActors(
   db: Kysely<IndexSchema> | Tx,
@@ -28,14 +20,7 @@ export async function insertActors(
   await insertRows(
     tx,
     'actor',
-    {
-      did: 'text',
-      handle: 'text',
-      display_name: 'text',
-      pds: 'text',
-      status: 'text',
-      indexed_at: 'timestamptz',
-    },
+    ['did', 'handle', 'display_name', 'pds', 'status', 'indexed_at'],
     [...actors].map(([did, identity]) => ({
       did,
       handle: identity.handle,

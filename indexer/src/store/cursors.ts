@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { IndexSchema } from '@plyr/db'
-import type { Tx } from '../plugins/plugin.js'
+import type { IndexSchema, Tx } from '@plyr/db'
 
 /** Saved only once the rows the cursor covers have committed. */
 export async function saveCursor(tx: Tx, source: string, cursor: number): Promise<void> {

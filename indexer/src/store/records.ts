@@ -1,7 +1,12 @@
+import {
+  columnList,
+  columnsOf,
+  type InvalidRecordTable,
+  selectRows,
+  setExcluded,
+  type Tx,
+} from '@plyr/db'
 import { type Insertable, sql } from 'kysely'
-import type { InvalidRecordTable } from '@plyr/db'
-import { type Columns, columnList, selectRows, setExcluded } from './bulk.js'
-import type { Tx } from '../plugins/plugin.js'
 
 /** A version of a record: a write (with its cid and JSON text), or a delete (without). */
 export type RecordVersion = {
@@ -13,17 +18,17 @@ export type RecordVersion = {
   write?: { cid: string; json: string }
 }
 
-const RECORD_COLUMNS: Columns<'record'> = {
-  uri: 'text',
-  did: 'text',
-  collection: 'text',
-  rkey: 'text',
-  cid: 'text',
-  rev: 'text',
-  json: 'json',
-  indexed_at: 'timestamptz',
-  deleted_at: 'timestamptz',
-}
+const RECORD_COLUMNS = columnsOf('record', [
+  'uri',
+  'did',
+  'collection',
+  'rkey',
+  'cid',
+  'rev',
+  'json',
+  'indexed_at',
+  'deleted_at',
+])
 
 /**
  * Stores each version where it is newer than the record's stored one (live or deleted):
@@ -59,15 +64,15 @@ export async function putVersions(
 
 export type InvalidRecord = Omit<Insertable<InvalidRecordTable>, 'seen_at'>
 
-const INVALID_COLUMNS: Columns<'invalid_record'> = {
-  uri: 'text',
-  did: 'text',
-  collection: 'text',
-  rev: 'text',
-  cid: 'text',
-  reason: 'text',
-  seen_at: 'timestamptz',
-}
+const INVALID_COLUMNS = columnsOf('invalid_record', [
+  'uri',
+  'did',
+  'collection',
+  'rev',
+  'cid',
+  'reason',
+  'seen_at',
+])
 
 /**
  * Keeps invalid records with the reason, for operators: the last one seen per uri, unless

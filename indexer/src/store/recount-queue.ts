@@ -1,19 +1,24 @@
 import { type Kysely, sql } from 'kysely'
-import { type IndexSchema, recountTracks } from '@plyr/db'
+import {
+  type CountChanges,
+  type IndexedCount,
+  type IndexSchema,
+  insertRows,
+  recountTracks,
+  type Tx,
+} from '@plyr/db'
 import { hashKey } from '../lanes.js'
-import type { CountChanges, Tx } from '../plugins/plugin.js'
-import { insertRows } from './bulk.js'
 
 /**
  * Queues tracks for a recount (table track_recount), in the transaction that changed their
  * rows: the recount happens once every transaction of the batch has committed.
  */
 export async function queueRecounts(tx: Tx, changes: CountChanges): Promise<void> {
-  const rows: { uri: string; count: string; hash: number }[] = []
-  for (const [count, uris] of Object.entries(changes)) {
+  const rows: { uri: string; count: IndexedCount; hash: number }[] = []
+  for (const [count, uris] of Object.entries(changes) as [IndexedCount, string[]][]) {
     for (const uri of new Set(uris)) rows.push({ uri, count, hash: hashKey(uri) })
   }
-  await insertRows(tx, 'track_recount', { uri: 'text', count: 'text', hash: 'int' }, rows)
+  await insertRows(tx, 'track_recount', ['uri', 'count', 'hash'], rows)
 }
 
 /**

@@ -18,3 +18,12 @@ export const recordLexicons = {
 } as const
 
 export type RecordName = keyof typeof recordLexicons
+
+/** The TypeScript type of each record, by its name under the plyr namespace. */
+export type RecordTypes = {
+  'actor.profile': FmPlyrActorProfile.Main
+  'comment': FmPlyrComment.Main
+  'like': FmPlyrLike.Main
+  'list': FmPlyrList.Main
+  'track': FmPlyrTrack.Main
+}

@@ -1,5 +1,5 @@
 import { InvalidRequestError, type Server } from '@atproto/xrpc-server'
-import { normalizeTag } from '@plyr/indexer'
+import { normalizeTag } from '@plyr/core'
 import { fm } from '@plyr/lexicons'
 import type { AppContext } from '../../../../context.js'
 import { newestTracksPage } from '../../../../pipeline/newest-tracks.js'

@@ -1,5 +1,5 @@
 import type { Server } from '@atproto/xrpc-server'
-import { normalizeTag } from '@plyr/indexer'
+import { normalizeTag } from '@plyr/core'
 import { fm } from '@plyr/lexicons'
 import { sql } from 'kysely'
 import type { AppContext } from '../../../../context.js'

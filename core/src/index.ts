@@ -1,0 +1,26 @@
+export { forEachConcurrent } from './concurrency.js'
+export {
+  checkDid,
+  checkOrigin,
+  checkUrl,
+  ConfigError,
+  envBool,
+  envInt,
+  envList,
+  envOrigins,
+  envPort,
+  envString,
+  envUrl,
+} from './config.js'
+export {
+  type ActorIdentity,
+  createActorLookup,
+  createIdentity,
+  type Identity,
+  type IdentityConfig,
+  pdsEndpoint,
+} from './identity.js'
+export { stopOnSignals } from './lifecycle.js'
+export { type SharedConfig, sharedConfigFromEnv } from './shared-config.js'
+export { normalizeTag } from './tags.js'
+export { xrpcGet } from './xrpc.js'

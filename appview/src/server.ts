@@ -10,6 +10,7 @@ import { AUDIO_PREFIX, audioHandler } from './http/audio.js'
 import { didDocumentHandler } from './http/did-document.js'
 import { asyncRoute, plainErrorHandler, xrpcErrorParser } from './http/errors.js'
 import { healthHandler } from './http/health.js'
+import { indexHandler } from './http/index-page.js'
 import { oembedHandler } from './http/oembed.js'
 
 /** The AppView's HTTP server: XRPC methods plus plain routes. */
@@ -25,6 +26,7 @@ export class AppViewServer implements AsyncDisposable {
     registerApi(xrpc, ctx)
     const app = express()
     app.disable('x-powered-by')
+    app.get('/', indexHandler(ctx))
     app.get('/health', healthHandler(ctx))
     app.get([AUDIO_PREFIX, `${AUDIO_PREFIX}/*`], asyncRoute(audioHandler(ctx)))
     app.get('/oembed', asyncRoute(oembedHandler(ctx)))

@@ -129,6 +129,15 @@ describe(`AppView feed on ${testDatabaseKind()}`, () => {
     }
   })
 
+  it('answers / with an index of what it serves, not a 404', async () => {
+    const { status, body } = await get('/')
+    expect(status).toBe(200)
+    expect(body).toMatchObject({ name: 'plyr', endpoints: expect.any(Object) })
+    const endpoints = body.endpoints as Record<string, string>
+    const feed = await fetch(endpoints.latestTracks!)
+    expect(feed.status).toBe(200)
+  })
+
   it('reports health with the database state', async () => {
     expect(await get('/health')).toEqual({
       status: 200,

@@ -86,6 +86,9 @@ export class Database implements AsyncDisposable {
     const migrator = new Migrator({
       db: this.db,
       provider: { getMigrations: async () => migrations },
+      // features are built side by side, each with its own range of migration numbers: a
+      // database that ran a later range first still takes an earlier one that lands after
+      allowUnorderedMigrations: true,
     })
     const { error, results } = await migrator.migrateToLatest()
     if (error) {

@@ -1,0 +1,28 @@
+import type { Request, Response } from 'express'
+import type { AppContext } from '../context.js'
+
+/**
+ * GET /: what this service is and where to start, as JSON (the web client takes this
+ * path over once it is served).
+ */
+export function indexHandler(ctx: AppContext) {
+  const base = ctx.service.url
+  const body = {
+    name: 'plyr',
+    description: 'An ATProto-native music platform: this is its AppView.',
+    did: ctx.service.did,
+    endpoints: {
+      latestTracks: `${base}/xrpc/fm.plyr.feed.getLatestTracks`,
+      topTracks: `${base}/xrpc/fm.plyr.feed.getTopTracks`,
+      search: `${base}/xrpc/fm.plyr.search.searchAll?q=`,
+      stats: `${base}/xrpc/fm.plyr.stats.getPlatformStats`,
+      health: `${base}/health`,
+      metrics: `${base}/metrics`,
+      oembed: `${base}/oembed?url=`,
+    },
+    documentation: 'docs/api.md in the plyr repository',
+  }
+  return (_req: Request, res: Response) => {
+    res.json(body)
+  }
+}

@@ -172,13 +172,13 @@ async function insertNetwork(
 
   await step(
     'actors',
-    sql`insert into actor (did, handle, display_name, pds, status, indexed_at, backfilled_at)
+    sql`insert into actor (did, handle, display_name, pds, status, indexed_at)
       select ${did(n)}, 'actor' || n || '.bench.test',
         case when ${draw(n, 2)} < 0.7 then 'Actor ' || n end,
         'https://pds' || (n % 20) || '.bench.test',
         case when ${draw(n, 3)} < ${sql.lit(HIDDEN_SHARE)}
           then ${oneOf(['deactivated', 'suspended', 'takendown'], n, 4)} else 'active' end,
-        ${START}::timestamptz, ${START}::timestamptz
+        ${START}::timestamptz
       from generate_series(0::bigint, ${sql.lit(actors - 1)}) n`,
   )
   await step(

@@ -46,7 +46,7 @@ export class PlyrService implements AsyncDisposable {
         : [],
     })
     const port = await server.start(cfg.appview.port)
-    indexer?.start()
+    await indexer?.start()
     logger.info(
       { port, database: database.kind, indexer: cfg.indexer?.source ?? 'off' },
       'plyr is up',

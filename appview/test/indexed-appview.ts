@@ -11,7 +11,8 @@ import {
 import { pino } from 'pino'
 import type { IndexSchema } from '@plyr/db'
 import { openTestDatabase, type TestDatabase } from '@plyr/db/testing'
-import { type ActorLookup, createPlugins, type IndexEvent, Processor } from '@plyr/indexer'
+import type { ActorLookup } from '@plyr/core'
+import { createPlugins, IdentityResolver, type IndexEvent, Processor } from '@plyr/indexer'
 import { PlyrNamespace } from '@plyr/lexicons'
 import { appViewConfigFromEnv } from '../src/config.js'
 import { AppViewServer } from '../src/server.js'
@@ -88,24 +89,34 @@ export async function openIndexedDatabase(
   trustedMediaOrigins: string[] = [],
 ): Promise<TestDatabase> {
   const database = await openTestDatabase()
-  await testProcessor(database, lookupActor, trustedMediaOrigins).apply(events)
+  await testIndexer(database, lookupActor, trustedMediaOrigins)(events)
   return database
 }
 
-function testProcessor(
+/**
+ * Indexes events as the indexer does: the processor writes them, then the identity
+ * resolver fills in the new actors' identities from `lookupActor` (in the background in
+ * a running indexer; here before the events count as indexed).
+ */
+function testIndexer(
   database: TestDatabase,
   lookupActor: ActorLookup,
   trustedMediaOrigins: string[],
-): Processor {
-  return new Processor({
+): (events: IndexEvent[]) => Promise<void> {
+  const logger = pino({ level: 'silent' })
+  const processor = new Processor({
     db: database.db,
     plugins: createPlugins(new PlyrNamespace(), {
       trustedMediaOrigins: new Set(trustedMediaOrigins),
     }),
     writers: 2,
-    lookupActor,
-    logger: pino({ level: 'silent' }),
+    logger,
   })
+  const identities = new IdentityResolver({ db: database.db, lookup: lookupActor, logger })
+  return async (events) => {
+    await processor.apply(events)
+    await identities.drain()
+  }
 }
 
 /**
@@ -119,15 +130,13 @@ export async function startIndexedAppView(
   env: Record<string, string> = {},
 ): Promise<IndexedAppView> {
   const database = await openTestDatabase()
-  const processor = testProcessor(database, lookupActor, testConfig(env).trustedMediaOrigins)
-  await processor.apply(events)
+  const index = testIndexer(database, lookupActor, testConfig(env).trustedMediaOrigins)
+  await index(events)
   const app = await startAppView(database.db, env)
   return {
     ...app,
     database,
-    async index(more) {
-      await processor.apply(more)
-    },
+    index,
     async destroy() {
       await app.destroy()
       await database.destroy()

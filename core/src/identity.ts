@@ -56,38 +56,43 @@ export function createIdentity(cfg: IdentityConfig, didCache?: DidCache): Identi
   return { resolver, fetch, resolveHandle }
 }
 
+/** Looks up what the index shows for an actor; rejects when it cannot be known yet. */
+export type ActorLookup = (did: string) => Promise<ActorIdentity>
+
 /**
  * What the index shows for an actor: the handle their DID document claims, if it
  * resolves back to them, the PDS it names (when it is a plain http(s) origin), and the
- * display name of their Bluesky profile. Any failure leaves the field empty; it never
- * blocks indexing.
+ * display name of their Bluesky profile. Rejects when the DID document itself cannot be
+ * had (the directory down or slow, the DID unknown): the caller retries later. A handle
+ * that does not resolve back, or a profile that cannot be read, only leaves that field
+ * empty.
  */
 export function createActorLookup(
   cfg: IdentityConfig,
   { resolver, fetch, resolveHandle }: Identity,
   logger: Logger,
-) {
-  return async (did: string): Promise<ActorIdentity> =>
+): ActorLookup {
+  return async (did) =>
     tracer.startActiveSpan('identity.lookupActor', async (span) => {
-      const identity: ActorIdentity = { handle: null, displayName: null }
       try {
         const data = await resolver.did.resolveAtprotoData(did)
+        const identity: ActorIdentity = { handle: null, displayName: null }
         const back = await resolveHandle(data.handle).catch(() => undefined)
         identity.handle = back === did ? data.handle.toLowerCase() : null
         const pds = pdsEndpoint(data.pds)
         if (pds) {
           identity.pds = pds
-          identity.displayName = await fetchDisplayName(fetch, pds, did, cfg.timeoutMs)
+          identity.displayName = await fetchDisplayName(fetch, pds, did, cfg.timeoutMs).catch(
+            () => null,
+          )
         } else {
           // a PDS plyr will not send clients to is not asked for the profile either
           logger.warn({ did, pds: data.pds }, 'ignoring a PDS endpoint that is not an origin')
         }
-      } catch (err) {
-        logger.warn({ did, err: String(err) }, 'could not resolve actor identity')
+        return identity
       } finally {
         span.end()
       }
-      return identity
     })
 }
 

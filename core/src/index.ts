@@ -14,6 +14,7 @@ export {
 } from './config.js'
 export {
   type ActorIdentity,
+  type ActorLookup,
   createActorLookup,
   createIdentity,
   type Identity,

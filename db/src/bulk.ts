@@ -1,6 +1,6 @@
-import { sql, type RawBuilder } from 'kysely'
+import { type Kysely, sql, type RawBuilder } from 'kysely'
 import { type ColumnName, type ColumnType, columnsOf } from './columns.js'
-import type { IndexSchema, Tx } from './schema.js'
+import type { IndexSchema } from './schema.js'
 import { textArray } from './text-array.js'
 
 /**
@@ -11,7 +11,7 @@ import { textArray } from './text-array.js'
  * `conflict` is the SQL after `on conflict` (e.g. `(uri) do update set ...`), if any.
  */
 export async function insertRows<T extends keyof IndexSchema & string>(
-  tx: Tx,
+  db: Kysely<IndexSchema>,
   table: T,
   names: readonly ColumnName<T>[],
   rows: Partial<Record<ColumnName<T>, unknown>>[],
@@ -22,7 +22,7 @@ export async function insertRows<T extends keyof IndexSchema & string>(
   await sql`
     insert into ${sql.table(table)} (${columnList(columns)}) ${selectRows(columns, rows)}
     ${conflict ? sql`on conflict ${conflict}` : sql``}
-  `.execute(tx)
+  `.execute(db)
 }
 
 /** The column names, for an `insert into t (...)` of `selectRows`. */

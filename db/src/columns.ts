@@ -22,7 +22,17 @@ export const COLUMN_TYPES: { [T in keyof IndexSchema]?: Record<ColumnName<T>, Co
     pds: 'text',
     status: 'text',
     indexed_at: 'timestamptz',
-    backfilled_at: 'timestamptz',
+    identity_due_at: 'timestamptz',
+    identity_attempts: 'int',
+  },
+  backfill_repo: {
+    did: 'text',
+    queued_at: 'timestamptz',
+    due_at: 'timestamptz',
+    attempts: 'int',
+    last_error: 'text',
+    done_at: 'timestamptz',
+    records: 'int',
   },
   artist_profile: {
     did: 'text',

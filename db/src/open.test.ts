@@ -34,6 +34,8 @@ describe(`data layer on ${testDatabaseKind()}`, () => {
     expect(tables.rows.map((r) => r.table_name)).toEqual([
       'actor',
       'artist_profile',
+      'backfill_listing',
+      'backfill_repo',
       'comment',
       'cursor',
       'invalid_record',
@@ -120,6 +122,32 @@ describe(`data layer on ${testDatabaseKind()}`, () => {
     expect(tombstones.rows).toEqual([{ uri: uri(1), rev: '3k1' }])
     const live = await sql<{ uri: string }>`select uri from record order by uri`.execute(scratch.db)
     expect(live.rows.map((r) => r.uri)).toEqual([uri(2), uri(3)])
+  })
+
+  it('moves backfilled_at into the backfill queue (0014) and back', async () => {
+    await using scratch = await openTestDatabase()
+    const migrator = migratorOf(scratch)
+    expect((await migrator.migrateTo('0013-identity-queue')).error).toBeUndefined()
+    const done = new Date('2026-01-02T03:04:05.000Z')
+    await sql`insert into actor (did, status, indexed_at, backfilled_at) values
+      ('did:plc:done', 'active', now(), ${done}),
+      ('did:plc:waiting', 'active', now(), null)`.execute(scratch.db)
+    expect((await migrator.migrateTo('0014-backfill-queue')).error).toBeUndefined()
+    const queue = await sql<{ did: string; done_at: Date | null; due: boolean }>`
+      select did, done_at, due_at is not null as due from backfill_repo order by did`.execute(
+      scratch.db,
+    )
+    expect(queue.rows).toEqual([
+      { did: 'did:plc:done', done_at: done, due: false },
+      { did: 'did:plc:waiting', done_at: null, due: true },
+    ])
+    expect((await migrator.migrateTo('0013-identity-queue')).error).toBeUndefined()
+    const actors = await sql<{ did: string; backfilled_at: Date | null }>`
+      select did, backfilled_at from actor order by did`.execute(scratch.db)
+    expect(actors.rows).toEqual([
+      { did: 'did:plc:done', backfilled_at: done },
+      { did: 'did:plc:waiting', backfilled_at: null },
+    ])
   })
 
   it('stores raw records as json and reads them back as objects', async () => {

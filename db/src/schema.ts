@@ -17,8 +17,38 @@ export interface ActorTable {
   pds: ColumnType<string | null, string | null | undefined, string | null>
   status: AccountStatus
   indexed_at: Timestamp
-  /** When the actor's existing records were fetched from their PDS; null until then. */
-  backfilled_at: Timestamp | null
+  /**
+   * When the actor's identity (handle, PDS, display name) is to be resolved next; null
+   * when nothing is due. Written with the actor's first record and on identity events;
+   * the indexer's identity resolver takes due actors in the background.
+   */
+  identity_due_at: Timestamp | null
+  /** Failed lookups since the last success (the backoff grows with it). */
+  identity_attempts: ColumnType<number, number | undefined, number>
+}
+
+/** A repo whose existing records are to be fetched from its PDS (the backfill queue). */
+export interface BackfillRepoTable {
+  did: string
+  queued_at: Timestamp
+  /** When it is next to be tried; null once done. */
+  due_at: Timestamp | null
+  attempts: ColumnType<number, number | undefined, number>
+  last_error: string | null
+  done_at: Timestamp | null
+  /** How many records the backfill read. */
+  records: number | null
+}
+
+/** The network-wide enumeration of repos holding a collection, on one relay. */
+export interface BackfillListingTable {
+  relay: string
+  collection: string
+  /** The relay's cursor for the next page; null before the first page and once complete. */
+  cursor: string | null
+  listed: ColumnType<number, number | undefined, number>
+  started_at: Timestamp
+  completed_at: Timestamp | null
 }
 
 /** fm.plyr.actor.profile: an artist's plyr profile. */
@@ -192,6 +222,8 @@ export interface LabelTable {
 
 export interface IndexSchema {
   actor: ActorTable
+  backfill_repo: BackfillRepoTable
+  backfill_listing: BackfillListingTable
   artist_profile: ArtistProfileTable
   record: RecordTable
   invalid_record: InvalidRecordTable

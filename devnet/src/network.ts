@@ -7,6 +7,7 @@ import { Client } from '@atproto/lex'
 import { PDS } from '@atproto/pds'
 import * as plc from '@did-plc/server'
 import { DevJetstream } from './jetstream.js'
+import { DevRelay } from './relay.js'
 
 export type DevAccount = {
   did: `did:${string}:${string}`
@@ -23,6 +24,7 @@ export type DevNetworkOptions = {
   plcPort?: number
   pdsPort?: number
   jetstreamPort?: number
+  relayPort?: number
 }
 
 /**
@@ -37,6 +39,7 @@ export class DevNetwork implements AsyncDisposable {
     private readonly plcServer: plc.PlcServer,
     private readonly pds: PDS,
     readonly jetstream: DevJetstream,
+    readonly relay: DevRelay,
     private readonly dataDir: string,
   ) {}
 
@@ -79,7 +82,8 @@ export class DevNetwork implements AsyncDisposable {
     await pds.start()
     const pdsUrl = `http://localhost:${pdsPort}`
     const jetstream = await DevJetstream.start({ pdsUrl, plcUrl, port: opts.jetstreamPort })
-    return new DevNetwork(plcUrl, pdsUrl, plcServer, pds, jetstream, dataDir)
+    const relay = await DevRelay.start({ pdsUrl, port: opts.relayPort })
+    return new DevNetwork(plcUrl, pdsUrl, plcServer, pds, jetstream, relay, dataDir)
   }
 
   /** The PDS's firehose, for the indexer. */
@@ -95,6 +99,7 @@ export class DevNetwork implements AsyncDisposable {
       FIREHOSE_URL: this.firehoseUrl,
       PLC_URL: this.plcUrl,
       HANDLE_RESOLVER_URL: this.pdsUrl,
+      RELAY_URL: this.relay.url,
       IDENTITY_ALLOW_PRIVATE_NETWORK: 'true',
     }
   }
@@ -119,6 +124,7 @@ export class DevNetwork implements AsyncDisposable {
   }
 
   async destroy(): Promise<void> {
+    await this.relay.destroy()
     await this.jetstream.destroy()
     await this.pds.destroy()
     await this.plcServer.destroy()

@@ -37,7 +37,11 @@ describe('backfill', () => {
     const [first] = await publishCatalogue(artist, ['Old One', 'Old Two', 'Old Three'])
     await using data = await tempDir()
     // plyr starts after the catalogue was written: the stream alone would never show it
-    await using plyr = await startPlyr({ ...net.serviceEnv(), PLYR_NAMESPACE: ns }, data.path)
+    await using plyr = await startPlyr(
+      // the new-actor path alone: no network-wide backfill at the first start
+      { ...net.serviceEnv(), PLYR_NAMESPACE: ns, BACKFILL_NETWORK_ON_START: 'false' },
+      data.path,
+    )
     await artist.client.createRecord({
       $type: `${ns}.like`,
       subject: {
@@ -49,7 +53,9 @@ describe('backfill', () => {
     const appview = new Client({ service: plyr.url })
     const tracks = await waitFor(async () => {
       const page = await appview.call(fm.plyr.feed.getLatestTracks, {})
-      return page.tracks.length === 3 ? page.tracks : undefined
+      // the artist's handle is resolved in the background, after the records
+      const resolved = page.tracks.every((t) => t.artist.handle === 'delia.test')
+      return page.tracks.length === 3 && resolved ? page.tracks : undefined
     })
     expect(tracks.map((t) => t.title).sort()).toEqual(['Old One', 'Old Three', 'Old Two'])
     expect(tracks[0]!.artist).toMatchObject({ handle: 'delia.test', displayName: 'Delia' })
@@ -58,14 +64,15 @@ describe('backfill', () => {
       return row?.like_count === 1 ? row : undefined
     })
     expect(like.like_count).toBe(1)
-    const actor = await waitFor(async () => {
+    const repo = await waitFor(async () => {
       const row = await plyr.database.db
-        .selectFrom('actor')
-        .select('backfilled_at')
+        .selectFrom('backfill_repo')
+        .select(['done_at', 'records'])
         .executeTakeFirst()
-      return row?.backfilled_at ? row : undefined
+      return row?.done_at ? row : undefined
     })
-    expect(actor.backfilled_at).toBeInstanceOf(Date)
+    // its profile and three tracks, and the like if it was written before the fetch
+    expect(repo.records).toBeGreaterThanOrEqual(4)
   })
 
   it('npm run backfill takes handles or DIDs, and --network finds every repo with tracks', async () => {
@@ -103,4 +110,57 @@ describe('backfill', () => {
     expect(titles.map((t) => t.title)).toEqual(['D1', 'D2', 'E1'])
     // four CLI processes, each starting Node and tsx: slow on a busy 2-core machine
   }, 120_000)
+
+  it('starts complete: the first start backfills every repo the relay lists, each once', async () => {
+    await using net = await DevNetwork.start()
+    const delia = await net.createAccount('delia')
+    const emil = await net.createAccount('emil')
+    await net.createAccount('listener') // no tracks: the relay does not list it
+    await publishCatalogue(delia, ['D1', 'D2'])
+    await publishCatalogue(emil, ['E1'])
+    await using data = await tempDir()
+    // the relay's listing alone: no backfill of actors the stream shows (none post anyway)
+    const env = { ...net.serviceEnv(), PLYR_NAMESPACE: ns, BACKFILL_NEW_ACTORS: 'false' }
+    type Health = {
+      indexer: {
+        backfill: {
+          pending: number
+          done: number
+          failed: number
+          network: { state: string; listed: number }
+        }
+      }
+    }
+    const health = async (url: string) =>
+      ((await (await fetch(`${url}/health`)).json()) as Health).indexer.backfill
+    const doneAt = (plyr: { database: Database }) =>
+      plyr.database.db.selectFrom('backfill_repo').select(['did', 'done_at']).execute()
+
+    const first = await startPlyr(env, data.path)
+    const appview = new Client({ service: first.url })
+    const titles = await waitFor(async () => {
+      const page = await appview.call(fm.plyr.feed.getLatestTracks, {})
+      return page.tracks.length === 3 ? page.tracks.map((t) => t.title).sort() : undefined
+    })
+    expect(titles).toEqual(['D1', 'D2', 'E1'])
+    const progress = await waitFor(async () => {
+      const b = await health(first.url)
+      return b.done === 2 ? b : undefined
+    })
+    expect(progress).toEqual({
+      pending: 0,
+      done: 2,
+      failed: 0,
+      network: expect.objectContaining({ state: 'complete', listed: 2 }),
+    })
+    const metrics = await (await fetch(`${first.url}/metrics`)).text()
+    expect(metrics).toMatch(/plyr_indexer_backfill_listed 2/)
+    const before = await doneAt(first)
+    await first.destroy()
+
+    // the next start neither lists again nor fetches a repo it has
+    await using second = await startPlyr(env, data.path)
+    expect((await health(second.url)).network.state).toBe('complete')
+    expect(await doneAt(second)).toEqual(before)
+  })
 })

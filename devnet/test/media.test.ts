@@ -93,10 +93,11 @@ describe("media from the artist's PDS", () => {
     expect(await plyr.indexer!.backfiller.backfillRepo(artist.did)).toBe(1)
     const row = await db
       .selectFrom('actor')
-      .select(['pds', 'backfilled_at'])
-      .where('did', '=', artist.did)
+      .innerJoin('backfill_repo', 'backfill_repo.did', 'actor.did')
+      .select(['pds', 'done_at'])
+      .where('actor.did', '=', artist.did)
       .executeTakeFirstOrThrow()
-    expect(row).toEqual({ pds: net.pdsUrl, backfilled_at: expect.any(Date) })
+    expect(row).toEqual({ pds: net.pdsUrl, done_at: expect.any(Date) })
   })
 
   it('a PDS endpoint in a DID document that is not a plain origin is neither stored nor asked', async () => {

@@ -51,7 +51,7 @@ async function postgresCpu(): Promise<number | null> {
 const postgresBefore = await postgresCpu()
 const cpuBefore = process.cpuUsage()
 const started = performance.now()
-indexer.start()
+await indexer.start()
 for (;;) {
   const cursor = await loadCursor(database.db, 'jetstream')
   if (cursor !== undefined && cursor >= lastTimeUs) break

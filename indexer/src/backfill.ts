@@ -1,13 +1,21 @@
-import type { Kysely } from 'kysely'
-import type { Logger } from 'pino'
-import { trace } from '@opentelemetry/api'
+import { type Identity, pdsEndpoint, xrpcGet } from '@plyr/core'
 import type { IndexSchema } from '@plyr/db'
 import { isValidTid } from '@atproto/syntax'
+import { trace } from '@opentelemetry/api'
+import type { Kysely } from 'kysely'
+import type { Logger } from 'pino'
 import { type CommitEvent, commitProblem, recordFromJson } from './events.js'
 import type { IndexerMetrics } from './metrics.js'
 import type { Processor } from './processor.js'
-import { type Identity, pdsEndpoint, xrpcGet } from '@plyr/core'
-import { actorsAwaitingBackfill, markBackfilled } from './store/actors.js'
+import {
+  type BackfillCounts,
+  backfillCounts,
+  queueRepos,
+  releaseRepos,
+  repoDone,
+  repoFailed,
+  takeDueRepos,
+} from './store/backfill-queue.js'
 
 const tracer = trace.getTracer('@plyr/indexer')
 
@@ -19,69 +27,119 @@ export type BackfillOptions = {
   collections: string[]
   logger: Logger
   metrics?: IndexerMetrics
+  /** Repos backfilled at once. */
   concurrency: number
   timeoutMs?: number
+  /** How long to wait before looking again when nothing is due. */
+  idleMs?: number
 }
 
-export class BackfillError extends Error {}
+export class BackfillError extends Error {
+  override name = 'BackfillError'
+}
+
+/** The first retry waits this long; each failure doubles it, up to MAX_BACKOFF_MS. */
+const FIRST_BACKOFF_MS = 30_000
+const MAX_BACKOFF_MS = 6 * 60 * 60_000
+/** After this many failures in a row a repo is given up on (shown as failed). */
+const MAX_ATTEMPTS = 10
+/** How long a taken repo is held before another backfiller may take it. */
+const LEASE_MS = 10 * 60_000
 
 /**
- * Fetches the existing records of a repo from its PDS and indexes them through the
- * processor, as versions of the repo's latest commit: a newer event from the stream
- * still wins, an older replay still loses. Each repo once; a queue with bounded concurrency.
+ * Fetches the existing records of repos from their PDSes and indexes them through the
+ * processor, as versions of the repo's latest commit: a newer event from the stream still
+ * wins, an older replay still loses. The queue is the `backfill_repo` table: a repo is
+ * fetched once (a repo done is not fetched again), with bounded concurrency, failures
+ * retried with backoff, and an interrupted backfill resumes after a restart.
  */
-export class Backfiller {
-  private readonly queue: string[] = []
-  private readonly pending = new Set<string>()
-  private active = 0
-  private idle?: () => void
-  private stopped = false
+export class Backfiller implements AsyncDisposable {
+  private readonly stop = new AbortController()
+  private running?: Promise<void>
+  private wake?: () => void
+  private counts: BackfillCounts = { pending: 0, done: 0, failed: 0 }
 
   constructor(private readonly opts: BackfillOptions) {}
 
-  /** Queues the actors whose backfill never finished (e.g. the process stopped). */
-  async resume(): Promise<void> {
-    for (const did of await actorsAwaitingBackfill(this.opts.db, 10_000)) this.enqueue(did)
+  /** Starts taking queued repos. */
+  start(): void {
+    this.running ??= this.run()
   }
 
-  enqueue(did: string): void {
-    if (this.stopped || this.pending.has(did)) return
-    this.pending.add(did)
-    this.queue.push(did)
-    this.opts.metrics?.backfillQueued.set(this.queue.length)
-    this.pump()
+  /** Queues repos for backfill (each once: one queued or done before is left alone). */
+  async enqueue(dids: string[]): Promise<void> {
+    if (dids.length === 0) return
+    await queueRepos(this.opts.db, dids)
+    this.wake?.()
   }
 
-  /** Resolves when the queue is empty and nothing is running. */
-  drained(): Promise<void> {
-    if (this.active === 0 && this.queue.length === 0) return Promise.resolve()
-    return new Promise((resolve) => (this.idle = resolve))
+  /** The queue as of the last round: repos waiting, done, given up on. */
+  progress(): BackfillCounts {
+    return { ...this.counts }
   }
 
-  private pump(): void {
-    while (!this.stopped && this.active < this.opts.concurrency && this.queue.length > 0) {
-      const did = this.queue.shift()!
-      this.opts.metrics?.backfillQueued.set(this.queue.length)
-      this.active++
-      void this.backfillRepo(did)
-        .then(() => this.opts.metrics?.backfillDone.inc({ result: 'ok' }))
-        .catch((err: unknown) => {
-          this.opts.metrics?.backfillDone.inc({ result: 'failed' })
-          this.opts.logger.warn(
-            { did, err: String(err) },
-            'backfill failed; it is retried on restart',
-          )
-        })
-        .finally(() => {
-          this.active--
-          this.pending.delete(did)
-          this.pump()
-          if (this.active === 0 && this.queue.length === 0) this.idle?.()
-        })
+  /** Backfills every repo due now, then returns (tests). */
+  async drained(): Promise<void> {
+    while ((await this.round()) > 0);
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stop.signal.aborted) {
+      let taken = 0
+      try {
+        taken = await this.round()
+        this.counts = await backfillCounts(this.opts.db)
+        this.opts.metrics?.backfillQueued.set(this.counts.pending)
+      } catch (err) {
+        this.opts.logger.warn({ err: String(err) }, 'backfill: round failed; trying again')
+      }
+      if (taken === 0) await this.idle()
     }
   }
 
-  /** Indexes every record of `did` in our collections; returns how many were read. */
+  /** One round: takes due repos (a few per lane) and backfills them; returns how many. */
+  private async round(): Promise<number> {
+    const { concurrency } = this.opts
+    const batch = await takeDueRepos(this.opts.db, concurrency * 2, LEASE_MS)
+    let next = 0
+    const unfinished = new Set(batch.map((b) => b.did))
+    const worker = async () => {
+      while (next < batch.length && !this.stop.signal.aborted) {
+        const { did, attempts } = batch[next++]!
+        if (await this.attempt(did, attempts)) unfinished.delete(did)
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(concurrency, batch.length) }, worker))
+    // stopping: what was taken and not finished is due again at once
+    await releaseRepos(this.opts.db, [...unfinished])
+    return batch.length
+  }
+
+  /** Backfills one queued repo; false when it was cut short by stopping. */
+  private async attempt(did: string, attempts: number): Promise<boolean> {
+    const { metrics, logger } = this.opts
+    try {
+      await this.backfillRepo(did)
+      metrics?.backfillDone.inc({ result: 'ok' })
+      return true
+    } catch (err) {
+      if (this.stop.signal.aborted) return false
+      const failures = attempts + 1
+      const retryAt =
+        failures >= MAX_ATTEMPTS
+          ? null
+          : new Date(Date.now() + Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** attempts))
+      await repoFailed(this.opts.db, did, String(err), retryAt)
+      metrics?.backfillDone.inc({ result: 'failed' })
+      logger.warn({ did, err: String(err), failures, retryAt }, 'backfill failed')
+      return true
+    }
+  }
+
+  /**
+   * Indexes every record of `did` in our collections and marks the repo done (with the
+   * PDS it was read from); returns how many records were read.
+   */
   async backfillRepo(did: string): Promise<number> {
     return tracer.startActiveSpan('backfill.repo', async (span) => {
       try {
@@ -94,17 +152,25 @@ export class Backfiller {
         let count = 0
         for (const collection of this.opts.collections) {
           for await (const page of this.listRecords(pds, did, collection, rev)) {
+            this.stop.signal.throwIfAborted()
             count += page.length
             await this.opts.processor.apply(page)
           }
         }
-        await markBackfilled(this.opts.db, did, pdsEndpoint(pds))
+        await this.markDone(did, count, pdsEndpoint(pds))
         this.opts.logger.info({ did, records: count }, 'backfilled repo')
         return count
       } finally {
         span.end()
       }
     })
+  }
+
+  private async markDone(did: string, records: number, pds: string | undefined): Promise<void> {
+    await repoDone(this.opts.db, did, records)
+    if (pds) {
+      await this.opts.db.updateTable('actor').set({ pds }).where('did', '=', did).execute()
+    }
   }
 
   private async *listRecords(pds: string, did: string, collection: string, rev: string) {
@@ -132,15 +198,34 @@ export class Backfiller {
       nsid,
       params,
       this.opts.timeoutMs ?? 15_000,
+      this.stop.signal,
     )
     if (!res.ok) throw new BackfillError(`${nsid} on ${service} answered ${res.status}`)
     return (await res.json()) as T
   }
 
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(t)
+        this.stop.signal.removeEventListener('abort', done)
+        resolve()
+      }
+      const t = setTimeout(done, this.opts.idleMs ?? 2000)
+      this.stop.signal.addEventListener('abort', done, { once: true })
+      this.wake = done
+    })
+  }
+
+  /** Stops at once: fetches in flight are abandoned, their repos due again. */
   async destroy(): Promise<void> {
-    this.stopped = true
-    this.queue.length = 0
-    await this.drained()
+    this.stop.abort()
+    this.wake?.()
+    await this.running
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.destroy()
   }
 }
 

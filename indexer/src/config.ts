@@ -25,6 +25,10 @@ export type IndexerConfig = SharedConfig & {
   /** Fetch the existing records of each actor the first time it shows up. */
   backfillNewActors: boolean
   backfillConcurrency: number
+  /** On the first start (an empty index), backfill every repo the relay lists. */
+  backfillNetworkOnStart: boolean
+  /** The relay listing repos by collection (listReposByCollection). */
+  relayUrl: string
 }
 
 const ws = ['ws:', 'wss:']
@@ -55,5 +59,7 @@ export function indexerConfigFromEnv(
     writers: envInt(env, 'INDEXER_WRITERS', 2),
     backfillNewActors: envBool(env, 'BACKFILL_NEW_ACTORS', true),
     backfillConcurrency: envInt(env, 'BACKFILL_CONCURRENCY', 4),
+    backfillNetworkOnStart: envBool(env, 'BACKFILL_NETWORK_ON_START', true),
+    relayUrl: envUrl(env, 'RELAY_URL', 'https://relay1.us-east.bsky.network', ['http:', 'https:']),
   }
 }

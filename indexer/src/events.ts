@@ -15,6 +15,11 @@ export type CommitEvent = {
   uri: string
   /** The commit's revision (a TID): later commits sort after earlier ones. */
   rev: string
+  /**
+   * When the relay stamped the event (ms since the epoch: Jetstream's `time_us`, the
+   * firehose commit's `time`); absent for records fetched by backfill.
+   */
+  time?: number
   /** Record CID; absent on deletes. */
   cid?: string
   /** The record in its data-model form (CIDs and blob refs as objects); absent on deletes. */

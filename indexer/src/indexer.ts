@@ -1,28 +1,41 @@
+import { type ActorLookup, createActorLookup, createIdentity, type Identity } from '@plyr/core'
+import type { IndexSchema } from '@plyr/db'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
-import { createActorLookup, createIdentity, type Identity } from '@plyr/core'
-import type { IndexSchema } from '@plyr/db'
 import { Backfiller } from './backfill.js'
 import type { IndexerConfig } from './config.js'
+import { IdentityResolver } from './identity-resolver.js'
 import { IndexerMetrics } from './metrics.js'
+import { NetworkBackfill, type NetworkBackfillState } from './network-backfill.js'
 import { createPlugins } from './plugins/index.js'
-import { type ActorLookup, Processor } from './processor.js'
+import { Processor } from './processor.js'
 import type { HealthTracker, SourceHealth } from './sources/health.js'
-
-type EventSource = { health: HealthTracker; start(): void; destroy(): Promise<void> }
 import { loadCursor } from './store/cursors.js'
 
-export type IndexerHealth = SourceHealth & { degraded: boolean; lagThresholdMs: number }
+type EventSource = { health: HealthTracker; start(): void; destroy(): Promise<void> }
+
+export type IndexerHealth = SourceHealth & {
+  degraded: boolean
+  lagThresholdMs: number
+  /** The backfill queue: repos waiting, done, given up on; the first start's listing. */
+  backfill: { pending: number; done: number; failed: number; network: NetworkBackfillState }
+  /** Actors whose identity is waiting to be resolved. */
+  identityQueue: number
+}
 
 /**
- * The indexer: one event source (Jetstream or the firehose) feeding the processor, and
- * the backfiller that fetches each new actor's existing records.
+ * The indexer: one event source (Jetstream or the firehose) feeding the processor; the
+ * backfiller fetching the existing records of each new actor (and, on the first start,
+ * of every repo the relay lists); the identity resolver filling in handles and PDSes in
+ * the background.
  */
 export class Indexer implements AsyncDisposable {
   readonly metrics: IndexerMetrics
   readonly processor: Processor
   readonly backfiller: Backfiller
+  readonly identities: IdentityResolver
   readonly identity: Identity
+  private readonly network?: NetworkBackfill
   private source!: EventSource
 
   /**
@@ -33,7 +46,7 @@ export class Indexer implements AsyncDisposable {
     cfg: IndexerConfig,
     db: Kysely<IndexSchema>,
     logger: Logger,
-    /** Replaces identity lookups (the benchmark's synthetic network has no PLC). */
+    /** Replaces identity lookups (tests, and the benchmark's network, which has no PLC). */
     lookupActor?: ActorLookup,
   ): Promise<Indexer> {
     const indexer = new Indexer(cfg, db, logger, lookupActor)
@@ -80,14 +93,20 @@ export class Indexer implements AsyncDisposable {
     const collections = [...plugins.keys()]
     this.collections = collections
     this.metrics = new IndexerMetrics(() => this.source.health.snapshot())
+    this.identities = new IdentityResolver({
+      db,
+      lookup: lookupActor ?? createActorLookup(cfg.identity, identity, logger),
+      logger: logger.child({ subsystem: 'identity' }),
+      metrics: this.metrics,
+    })
     this.processor = new Processor({
       db,
       plugins,
       writers: cfg.writers,
-      lookupActor: lookupActor ?? createActorLookup(cfg.identity, identity, logger),
       onNewActor: (did) => {
-        if (cfg.backfillNewActors) this.backfiller.enqueue(did)
+        if (cfg.backfillNewActors) void this.backfiller.enqueue([did]).catch(() => {})
       },
+      onIdentitiesDue: () => this.identities.notify(),
       metrics: this.metrics,
       logger,
     })
@@ -100,27 +119,59 @@ export class Indexer implements AsyncDisposable {
       metrics: this.metrics,
       concurrency: cfg.backfillConcurrency,
     })
+    if (cfg.backfillNetworkOnStart) {
+      this.network = new NetworkBackfill({
+        db,
+        backfiller: this.backfiller,
+        fetch: identity.fetch,
+        relay: cfg.relayUrl,
+        collection: cfg.namespace.collection('track'),
+        logger: logger.child({ subsystem: 'network-backfill' }),
+        metrics: this.metrics,
+      })
+    }
   }
 
-  start(): void {
+  /**
+   * Starts every part: the first start's network listing is begun before the stream, so
+   * that the index it finds empty is the one this start began with.
+   */
+  async start(): Promise<void> {
+    await this.network?.start()
     this.source.start()
-    if (this.cfg.backfillNewActors) void this.backfiller.resume()
+    this.backfiller.start()
+    this.identities.start()
   }
 
   health(): IndexerHealth {
     const snapshot = this.source.health.snapshot()
     const lagging = snapshot.lagMs !== null && snapshot.lagMs > this.cfg.lagDegradedMs
+    const network = this.network?.health() ?? {
+      state: 'waiting' as const,
+      relay: this.cfg.relayUrl,
+      listed: 0,
+      lastError: null,
+    }
     return {
       ...snapshot,
       degraded: snapshot.state !== 'connected' || lagging,
       lagThresholdMs: this.cfg.lagDegradedMs,
+      backfill: { ...this.backfiller.progress(), network },
+      identityQueue: this.identities.queued,
     }
   }
 
-  /** Stops reading, finishes the batch being written, and lets running backfills end. */
+  /**
+   * Stops reading and lets the batch being written commit; stops listing, backfilling and
+   * resolving at once (what they had taken is due again on the next start).
+   */
   async destroy(): Promise<void> {
-    await this.source.destroy()
-    await this.backfiller.destroy()
+    await Promise.all([
+      this.source.destroy(),
+      this.network?.destroy(),
+      this.backfiller.destroy(),
+      this.identities.destroy(),
+    ])
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -27,7 +27,24 @@ export class IndexerMetrics {
   })
   readonly backfillQueued = new Gauge({
     name: 'plyr_indexer_backfill_queue',
-    help: 'Repos waiting to be backfilled',
+    help: 'Repos waiting to be backfilled (due or retrying)',
+    registers: [this.registry],
+  })
+
+  readonly backfillListed = new Gauge({
+    name: 'plyr_indexer_backfill_listed',
+    help: 'Repos the relay listed for the network-wide backfill of the first start',
+    registers: [this.registry],
+  })
+  readonly identityQueued = new Gauge({
+    name: 'plyr_indexer_identity_queue',
+    help: 'Actors whose identity (handle, PDS, display name) is waiting to be resolved',
+    registers: [this.registry],
+  })
+  readonly identityLookups = new Counter({
+    name: 'plyr_indexer_identity_lookups_total',
+    help: 'Identity lookups, by result',
+    labelNames: ['result'] as const,
     registers: [this.registry],
   })
 

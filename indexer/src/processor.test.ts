@@ -12,6 +12,7 @@ import { commentRecord, del, put, subjectRecord, trackRecord } from '../test/eve
 import type { IndexEvent } from './events.js'
 import { createPlugins } from './plugins/index.js'
 import { splitIntoLanes } from './lanes.js'
+import { IdentityResolver } from './identity-resolver.js'
 import { Processor, type ProcessorOptions } from './processor.js'
 import { loadCursor } from './store/cursors.js'
 
@@ -36,6 +37,7 @@ describe(`processor on ${testDatabaseKind()}`, () => {
   let database: TestDatabase
   let options: ProcessorOptions
   let processor: Processor
+  let identities: IdentityResolver
   let lookups: string[]
   let resolvedHandles: Record<string, string | null>
   let resolvedPds: Record<string, string>
@@ -50,21 +52,30 @@ describe(`processor on ${testDatabaseKind()}`, () => {
         trustedMediaOrigins: new Set(['https://cdn.plyr.fm']),
       }),
       writers: 2,
-      lookupActor: async (did: string) => {
+      logger: pino({ level: 'silent' }),
+    }
+    processor = new Processor(options)
+    identities = new IdentityResolver({
+      db: database.db,
+      lookup: async (did: string) => {
         lookups.push(did)
         const pds = resolvedPds[did]
         return { handle: resolvedHandles[did] ?? null, displayName: null, ...(pds ? { pds } : {}) }
       },
       logger: pino({ level: 'silent' }),
-    }
-    processor = new Processor(options)
+    })
   })
   afterEach(async () => {
     await database.destroy()
   })
 
   const db = () => database.db
-  const apply = (...events: IndexEvent[]) => processor.apply(events)
+  /** Applies events, then resolves the identities they queued (the background's work). */
+  const apply = async (...events: IndexEvent[]) => {
+    const outcomes = await processor.apply(events)
+    await identities.drain()
+    return outcomes
+  }
   const tracks = () => db().selectFrom('track').selectAll().orderBy('uri').execute()
   const counts = async (uri = trackUri) => {
     const found = await trackCounts(db(), uri)
@@ -82,7 +93,7 @@ describe(`processor on ${testDatabaseKind()}`, () => {
       did: aurora,
       handle: 'aurora.test',
       status: 'active',
-      backfilled_at: null,
+      identity_due_at: null,
     })
     expect(lookups).toEqual([aurora])
     const record = await db().selectFrom('record').selectAll().executeTakeFirstOrThrow()
@@ -227,6 +238,47 @@ describe(`processor on ${testDatabaseKind()}`, () => {
     const [track] = await tracks()
     expect(track!.sort_at.getTime()).toBe(track!.indexed_at.getTime())
     expect(track!.created_at.toISOString()).toBe(future)
+  })
+
+  it('ranks a replayed stream as the live one did: by the time the relay stamped on each event', async () => {
+    const dayAgo = Date.now() - 86400_000
+    const future = new Date(Date.now() + 365 * 86400_000).toISOString()
+    // live, a day ago: a future-dated track, then an hour later one dated then
+    const early = { ...createTrack(1, 'future-dated', { createdAt: future }), time: dayAgo }
+    const later = {
+      ...put(
+        'create',
+        basil,
+        T,
+        'b1',
+        2,
+        trackRecord('an hour later', {
+          createdAt: new Date(dayAgo + 3600_000).toISOString(),
+        }),
+      ),
+      time: dayAgo + 3600_000,
+    }
+    await apply(early, later)
+    const ranked = await db()
+      .selectFrom('track')
+      .select(['title', 'sort_at', 'indexed_at'])
+      .orderBy('sort_at', 'desc')
+      .execute()
+    // replayed today, the future-dated track still ranks by when it went out a day ago
+    expect(ranked.map((t) => t.title)).toEqual(['an hour later', 'future-dated'])
+    expect(ranked[1]!.indexed_at.getTime()).toBe(dayAgo)
+    // a stamp from the future counts as now, never later
+    const ahead = Date.now() + 86400_000
+    await apply({
+      ...put('create', basil, T, 'b2', 3, trackRecord('stamped ahead', { createdAt: future })),
+      time: ahead,
+    })
+    const stamped = await db()
+      .selectFrom('track')
+      .select('indexed_at')
+      .where('title', '=', 'stamped ahead')
+      .executeTakeFirstOrThrow()
+    expect(stamped.indexed_at.getTime()).toBeLessThanOrEqual(Date.now())
   })
 
   it('indexes tags (trimmed, lowercased, once each) and replaces them on update', async () => {

@@ -3,11 +3,10 @@ import { type Kysely, sql } from 'kysely'
 import type { Logger } from 'pino'
 import type { AccountStatus, CountChanges, IndexSchema, Tx } from '@plyr/db'
 import type { CheckedRecord, CommitEvent, IndexEvent, Outcome } from './events.js'
-import { type ActorIdentity, forEachConcurrent } from '@plyr/core'
 import { splitIntoLanes } from './lanes.js'
 import type { IndexerMetrics } from './metrics.js'
 import type { IndexedRecord, RecordPlugin } from './plugins/plugin.js'
-import { insertActors, knownActors, setIdentity, setStatuses } from './store/actors.js'
+import { insertActors, knownActors, markIdentityDue, setStatuses } from './store/actors.js'
 import { saveCursor } from './store/cursors.js'
 import { queueRecounts, recountQueued, vacuumRecountQueue } from './store/recount-queue.js'
 import {
@@ -17,9 +16,6 @@ import {
   recordInvalid,
 } from './store/records.js'
 
-/** Looks up what the index shows for an actor (handle, display name, PDS). */
-export type ActorLookup = (did: string) => Promise<ActorIdentity>
-
 export type ProcessorOptions = {
   db: Kysely<IndexSchema>
   plugins: Map<string, RecordPlugin>
@@ -28,9 +24,10 @@ export type ProcessorOptions = {
    * events of some of its actors.
    */
   writers: number
-  lookupActor: ActorLookup
   /** Called with each actor the index sees for the first time, after its rows commit. */
   onNewActor?: (did: string) => void
+  /** Called when a batch queued identity lookups (new actors, identity events). */
+  onIdentitiesDue?: () => void
   logger: Logger
   metrics?: IndexerMetrics
 }
@@ -98,23 +95,24 @@ export class Processor {
   private async applyLane(events: IndexEvent[]): Promise<Outcome[]> {
     const outcomes: Outcome[] = events.map(() => 'ignored')
     const latest = this.latestVersions(events)
-    // Which actors the index already has, read once per batch; identity lookups leave the
-    // process, so they happen before the transaction opens.
+    // which actors the index already has, read once per batch; who they are (handle, PDS)
+    // is looked up later, in the background: nothing here leaves the database
     const known = await this.knownActors(events)
-    const newActors = await this.lookupNewActors(events, known)
-    const identities = await this.lookupChangedIdentities(events, known)
+    const newActors = this.newActors(events, known)
     // actors known by the time the batch's rows are written
     for (const did of newActors.keys()) known.add(did)
+    const identityDue = new Set<string>()
     await batchTransaction(this.opts.db, async (tx) => {
-      await this.applyCommits(tx, events, latest, known, newActors, outcomes)
-      this.applyActorEvents(events, known, newActors, identities, outcomes)
-      for (const [did, identity] of identities) await setIdentity(tx, did, identity)
+      await this.applyCommits(tx, events, latest, known, [...newActors.keys()], outcomes)
+      this.applyActorEvents(events, known, newActors, identityDue, outcomes)
+      await markIdentityDue(tx, [...identityDue])
       await setStatuses(tx, this.latestStatuses(events, outcomes))
     })
     if (this.knownCache.size + known.size > KNOWN_CACHE_SIZE) this.knownCache.clear()
     for (const did of known) this.knownCache.add(did)
     this.opts.metrics?.recordBatch(events, outcomes)
     for (const did of newActors.keys()) this.opts.onNewActor?.(did)
+    if (newActors.size > 0 || identityDue.size > 0) this.opts.onIdentitiesDue?.()
     return outcomes
   }
 
@@ -132,19 +130,21 @@ export class Processor {
   /**
    * Marks the identity and account events that apply: those of actors the index knows,
    * counted from an actor's first record on, as if the batch were applied one event at a
-   * time.
+   * time. An applied identity event queues a fresh lookup of the actor (`identityDue`): the
+   * handle an event carries is only a claim, so it is resolved and verified afresh.
    */
   private applyActorEvents(
     events: IndexEvent[],
     known: Set<string>,
-    newActors: Map<string, NewActor>,
-    identities: Map<string, ActorIdentity>,
+    newActors: Map<string, number>,
+    identityDue: Set<string>,
     outcomes: Outcome[],
   ): void {
     for (const [i, evt] of events.entries()) {
       if (evt.kind === 'commit' || !known.has(evt.did)) continue
-      if ((newActors.get(evt.did)?.firstEvent ?? -1) > i) continue
-      if (evt.kind === 'account' || identities.has(evt.did)) outcomes[i] = 'applied'
+      if ((newActors.get(evt.did) ?? -1) > i) continue
+      outcomes[i] = 'applied'
+      if (evt.kind === 'identity') identityDue.add(evt.did)
     }
   }
 
@@ -174,7 +174,7 @@ export class Processor {
     events: IndexEvent[],
     latest: Map<string, number>,
     known: Set<string>,
-    newActors: Map<string, NewActor>,
+    newActors: string[],
     outcomes: Outcome[],
   ): Promise<void> {
     if (latest.size === 0) return
@@ -187,8 +187,9 @@ export class Processor {
     for (const i of latest.values()) {
       const evt = events[i] as CommitEvent
       const { uri, did, collection, rkey, rev } = evt
+      const at = indexedTime(evt, now)
       if (evt.op === 'delete') {
-        versions.push({ i, version: { uri, did, collection, rkey, rev } })
+        versions.push({ i, version: { uri, did, collection, rkey, rev, at } })
         continue
       }
       if (this.opts.plugins.get(collection)!.onlyForKnownActors && !known.has(did)) continue
@@ -199,7 +200,7 @@ export class Processor {
       } else {
         versions.push({
           i,
-          version: { uri, did, collection, rkey, rev, write: { cid: evt.cid!, json } },
+          version: { uri, did, collection, rkey, rev, at, write: { cid: evt.cid!, json } },
         })
       }
     }
@@ -210,7 +211,6 @@ export class Processor {
     const stored = await putVersions(
       tx,
       versions.map((v) => v.version),
-      now,
     )
     const writes = new Map<RecordPlugin, IndexedRecord[]>()
     const deletes = new Map<RecordPlugin, string[]>()
@@ -226,7 +226,7 @@ export class Processor {
           ...evt,
           cid: evt.cid!,
           record: evt.record!,
-          indexedAt: now,
+          indexedAt: version.at,
           stored: put.replaced,
         })
     }
@@ -270,30 +270,10 @@ export class Processor {
   }
 
   /**
-   * The identity (handle, PDS) of each known actor with an identity event, resolved afresh,
-   * the handle verified both ways: the handle an event carries is only a claim.
-   */
-  private async lookupChangedIdentities(
-    events: IndexEvent[],
-    known: Set<string>,
-  ): Promise<Map<string, ActorIdentity>> {
-    const dids = new Set<string>()
-    for (const evt of events) if (evt.kind === 'identity' && known.has(evt.did)) dids.add(evt.did)
-    const identities = new Map<string, ActorIdentity>()
-    await forEachConcurrent([...dids], LOOKUP_CONCURRENCY, async (did) => {
-      identities.set(did, await this.opts.lookupActor(did))
-    })
-    return identities
-  }
-
-  /**
    * Actors behind plyr records (not Bluesky profiles) that the index has not seen yet,
    * with the position of their first such event in the batch.
    */
-  private async lookupNewActors(
-    events: IndexEvent[],
-    known: Set<string>,
-  ): Promise<Map<string, NewActor>> {
+  private newActors(events: IndexEvent[], known: Set<string>): Map<string, number> {
     const first = new Map<string, number>()
     for (const [i, e] of events.entries()) {
       const plugin = e.kind === 'commit' && e.op !== 'delete' && this.opts.plugins.get(e.collection)
@@ -301,15 +281,9 @@ export class Processor {
         first.set(e.did, i)
       }
     }
-    const found = new Map<string, NewActor>()
-    await forEachConcurrent([...first.keys()], LOOKUP_CONCURRENCY, async (did) => {
-      found.set(did, { ...(await this.opts.lookupActor(did)), firstEvent: first.get(did)! })
-    })
-    return found
+    return first
   }
 }
-
-type NewActor = ActorIdentity & { firstEvent: number }
 
 /**
  * The settings of a batch's transaction:
@@ -336,6 +310,16 @@ function batchTransaction<T>(db: Kysely<IndexSchema>, write: (tx: Tx) => Promise
   })
 }
 
+/**
+ * When an event counts as indexed: the time the relay stamped on it (Jetstream's
+ * `time_us`, the firehose commit's `time`), so that a replay ranks tracks as the live
+ * stream did; the wall clock for records with no such time (backfill). Never later than
+ * now: a stamp from the future is no reason to rank a track higher.
+ */
+function indexedTime(evt: CommitEvent, now: Date): Date {
+  return evt.time !== undefined && evt.time < now.getTime() ? new Date(evt.time) : now
+}
+
 /** The most actors `Processor` remembers as known (DIDs: up to about 10 MB). */
 const KNOWN_CACHE_SIZE = 100_000
 
@@ -345,9 +329,6 @@ const KNOWN_CACHE_SIZE = 100_000
  * events come in batches.
  */
 const VACUUM_QUEUE_AFTER = 2048
-
-/** How many identity lookups of new actors run at once. */
-const LOOKUP_CONCURRENCY = 8
 
 function checkRecord(plugin: RecordPlugin, evt: CommitEvent): CheckedRecord {
   if (!evt.cid || !evt.record) return { problem: 'missing cid or record', json: '' }

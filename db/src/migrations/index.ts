@@ -9,6 +9,8 @@ import * as m0009 from './0009-track-counts.js'
 import * as m0010 from './0010-list-item-subject.js'
 import * as m0011 from './0011-track-recount.js'
 import * as m0012 from './0012-record-tombstones.js'
+import * as m0013 from './0013-identity-queue.js'
+import * as m0014 from './0014-backfill-queue.js'
 
 /** Every migration, in order. Add new ones here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +24,6 @@ export const migrations: Record<string, Migration> = {
   '0010-list-item-subject': m0010,
   '0011-track-recount': m0011,
   '0012-record-tombstones': m0012,
+  '0013-identity-queue': m0013,
+  '0014-backfill-queue': m0014,
 }

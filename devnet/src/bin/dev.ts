@@ -14,6 +14,7 @@ const net = await DevNetwork.start({
   plcPort: Number(process.env.DEV_PLC_PORT || 2582),
   pdsPort: Number(process.env.DEV_PDS_PORT || 2583),
   jetstreamPort: Number(process.env.DEV_JETSTREAM_PORT || 2584),
+  relayPort: Number(process.env.DEV_RELAY_PORT || 2585),
 })
 // The network lives only as long as this process, so its index does too.
 const dataDir = await mkdtemp(join(tmpdir(), 'plyr-dev-'))
@@ -35,6 +36,7 @@ plyr dev network is up (namespace ${namespace})
     via the PDS    atproto-proxy: ${service.server.ctx!.service.did}#plyr_appview
   PDS            ${net.pdsUrl}
   Jetstream      ${net.jetstream.url}
+  Relay          ${net.relay.url}
   PLC directory  ${net.plcUrl}
 
 Demo accounts (password = <name>-password):

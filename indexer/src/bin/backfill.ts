@@ -4,8 +4,8 @@ import { Database, databaseConfigFromEnv } from '@plyr/db'
 import { pino } from 'pino'
 import { indexerConfigFromEnv } from '../config.js'
 import { Indexer } from '../indexer.js'
-import { checkUrl, forEachConcurrent } from '@plyr/core'
-import { listReposWithCollection } from '../relay.js'
+import { forEachConcurrent } from '@plyr/core'
+import { listAllReposByCollection } from '../relay.js'
 
 const usage = `usage: npm run backfill -- <did-or-handle>...
        npm run backfill -- --network [--concurrency N]`
@@ -30,14 +30,10 @@ const indexer = await Indexer.create(cfg, database.db, logger)
 
 let dids: string[]
 if (network) {
-  const relay = checkUrl(
-    'RELAY_URL',
-    process.env.RELAY_URL || 'https://relay1.us-east.bsky.network',
-    ['http:', 'https:'],
-  )
+  const relay = cfg.relayUrl
   const tracks = cfg.namespace.collection('track')
   process.stderr.write(`backfill: listing repos with ${tracks} on ${relay}\n`)
-  dids = await listReposWithCollection(indexer.identity.fetch, relay, tracks)
+  dids = await listAllReposByCollection(indexer.identity.fetch, relay, tracks)
 } else {
   dids = []
   for (const actor of actors) {
@@ -70,6 +66,8 @@ await forEachConcurrent(dids, concurrency, async (did) => {
   progress()
 })
 process.stderr.write('\n')
+// who the new actors are (handles, PDSes): a running indexer does this in the background
+await indexer.identities.drain()
 for (const f of failed) console.error(`backfill failed: ${f}`)
 console.log(JSON.stringify({ repos: dids.length, records, failed: failed.length }))
 await database.destroy()

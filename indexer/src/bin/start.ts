@@ -11,7 +11,7 @@ const cfg = indexerConfigFromEnv()
 const database = await Database.open(databaseConfigFromEnv())
 await database.migrate()
 const indexer = await Indexer.create(cfg, database.db, logger)
-indexer.start()
+await indexer.start()
 logger.info({ source: cfg.source, database: database.kind }, 'indexer is up')
 
 stopOnSignals(logger, async () => {

@@ -142,6 +142,7 @@ function toIndexEvent(evt: Event): IndexEvent {
         rkey: evt.rkey,
         uri: evt.uri.toString(),
         rev: evt.rev,
+        time: relayTime(evt.time),
         cid: evt.cid.toString(),
         record: evt.record,
       }
@@ -154,6 +155,7 @@ function toIndexEvent(evt: Event): IndexEvent {
         rkey: evt.rkey,
         uri: evt.uri.toString(),
         rev: evt.rev,
+        time: relayTime(evt.time),
       }
     case 'identity':
       return { kind: 'identity', did: evt.did }
@@ -162,4 +164,10 @@ function toIndexEvent(evt: Event): IndexEvent {
     case 'sync':
       throw new Error('sync events are not parsed')
   }
+}
+
+/** The commit's time as ms since the epoch; undefined when it does not parse. */
+function relayTime(time: string): number | undefined {
+  const ms = Date.parse(time)
+  return Number.isNaN(ms) ? undefined : ms
 }

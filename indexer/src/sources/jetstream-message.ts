@@ -36,6 +36,7 @@ export function parseJetstreamMessage(text: string): ParsedMessage | string | un
       rkey: c.rkey,
       uri: `at://${did}/${c.collection}/${c.rkey}`,
       rev: c.rev,
+      time: Math.floor(timeUs / 1000),
     }
     if (c.operation === 'delete')
       return commitProblem(base) ?? { event: { ...base, op: 'delete' }, timeUs }

@@ -15,6 +15,8 @@ export type RecordVersion = {
   collection: string
   rkey: string
   rev: string
+  /** When it counts as indexed (see the processor's indexedTime). */
+  at: Date
   write?: { cid: string; json: string }
 }
 
@@ -40,16 +42,15 @@ const RECORD_COLUMNS = columnsOf('record', [
 export async function putVersions(
   tx: Tx,
   versions: RecordVersion[],
-  at: Date,
 ): Promise<Map<string, { replaced: boolean }>> {
   const stored = new Map<string, { replaced: boolean }>()
   if (versions.length === 0) return stored
-  const rows = versions.map((v) => ({
+  const rows = versions.map(({ at, write, ...v }) => ({
     ...v,
-    cid: v.write?.cid ?? null,
-    json: v.write?.json ?? null,
+    cid: write?.cid ?? null,
+    json: write?.json ?? null,
     indexed_at: at,
-    deleted_at: v.write ? null : at,
+    deleted_at: write ? null : at,
   }))
   // an inserted row has no xmax; a row the upsert updated carries the lock it took
   const { rows: written } = await sql<{ uri: string; inserted: boolean }>`

@@ -42,7 +42,6 @@ describe('recounts of one track in two processes at once', () => {
       db: database.db,
       plugins: createPlugins(new PlyrNamespace('fm.plyr'), { trustedMediaOrigins: new Set() }),
       writers: 2,
-      lookupActor: async () => ({ handle: null, displayName: null }),
       logger: pino({ level: 'silent' }),
     })
   })

@@ -1,10 +1,10 @@
 import type { Request, Response } from 'express'
 import type { AppContext } from '../context.js'
 import { parseRecordPath, uriOf } from '../links.js'
+import { hydrate } from '../hydration/hydrator.js'
 import { readerFor } from '../pipeline/reader.js'
-import { recordVisibility } from '../pipeline/record-visibility.js'
 import { recordPlay } from '../plays/record-play.js'
-import { audioSource } from '../rules/audio.js'
+import { applyRules, hiddenReason } from '../rules/apply.js'
 import { startsPlayback } from '../rules/play.js'
 import { sendError } from './errors.js'
 
@@ -30,23 +30,18 @@ export function audioHandler(ctx: AppContext) {
       return
     }
     const uri = uriOf(ref, trackCollection)
-    const row = await ctx.db
-      .selectFrom('track')
-      .select(['did', 'audio_url', 'audio_url_trusted', 'audio_blob_cid'])
-      .where('uri', '=', uri)
-      .executeTakeFirst()
-    const { author, hidden } = row
-      ? await recordVisibility(readerFor(ctx), uri, row.did)
-      : { author: undefined, hidden: 'not-found' as const }
+    // the track, hydrated and ruled as every read is: the rules decide where its audio is
+    const state = applyRules(await hydrate(readerFor(ctx), { tracks: [uri] }))
+    const hidden = hiddenReason(state, uri)
     if (hidden === 'taken-down') {
       sendError(res, 451, 'TrackTakenDown', `track taken down: ${uri}`)
       return
     }
-    if (hidden || !row || !author) {
+    if (hidden) {
       sendError(res, 404, 'TrackNotFound', `track not found: ${uri}`)
       return
     }
-    const location = audioSource(row, author.pds)
+    const location = state.audio.get(uri)
     if (!location) {
       sendError(res, 404, 'AudioNotFound', `track has no audio plyr can serve: ${uri}`)
       return

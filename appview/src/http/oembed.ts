@@ -2,6 +2,7 @@ import type { Request, Response } from 'express'
 import type { PlyrNamespace } from '@plyr/lexicons'
 import type { AppContext } from '../context.js'
 import type { HydratedActor } from '../hydration/actors.js'
+import { hydrate } from '../hydration/hydrator.js'
 import {
   artistUrl,
   embedUrl,
@@ -12,7 +13,7 @@ import {
   uriOf,
 } from '../links.js'
 import { readerFor } from '../pipeline/reader.js'
-import { recordVisibility } from '../pipeline/record-visibility.js'
+import { applyRules, isVisible } from '../rules/apply.js'
 import { sendError } from './errors.js'
 
 /** The player's size unless the consumer asks for less (maxwidth / maxheight). */
@@ -106,37 +107,41 @@ function parseTarget(url: string, base: string, ns: PlyrNamespace): Target | und
   return ref && { kind: kind as PageKind, ref }
 }
 
-/** The record a target names, if it is visible and of that kind: two to three queries. */
+/**
+ * The record a target names, if it is visible and of that kind: hydrated and ruled as
+ * every read is.
+ */
 async function findEmbeddable(
   ctx: AppContext,
   ns: PlyrNamespace,
   target: Target,
 ): Promise<Embeddable | undefined> {
-  let record: { kind: PageKind; uri: string; title: string | null } | undefined
+  const reader = readerFor(ctx)
   if (target.kind === 'track') {
     const uri = uriOf(target.ref, ns.collection('track'))
-    const row = await ctx.db
-      .selectFrom('track')
-      .select('title')
-      .where('uri', '=', uri)
-      .executeTakeFirst()
-    record = row && { kind: 'track', uri, title: row.title }
-  } else {
-    const uri = uriOf(target.ref, ns.collection('list'))
-    const row = await ctx.db
-      .selectFrom('list')
-      .select(['name', 'list_type'])
-      .where('uri', '=', uri)
-      .executeTakeFirst()
-    const kind = row?.list_type
-    const fits =
-      target.kind === 'list' ? kind === 'album' || kind === 'playlist' : kind === target.kind
-    record = row && fits ? { kind: kind as PageKind, uri, title: row.name } : undefined
+    const state = applyRules(await hydrate(reader, { tracks: [uri] }))
+    const track = state.tracks.get(uri)
+    if (!track || !isVisible(state, uri)) return undefined
+    return {
+      kind: 'track',
+      ref: target.ref,
+      title: track.title,
+      author: state.actors.get(track.did)!,
+    }
   }
-  if (!record) return undefined
-  const { author, hidden } = await recordVisibility(readerFor(ctx), record.uri, target.ref.did)
-  if (!author || hidden) return undefined
-  return { kind: record.kind, ref: target.ref, title: record.title, author }
+  const uri = uriOf(target.ref, ns.collection('list'))
+  const state = applyRules(await hydrate(reader, { lists: [uri] }))
+  const list = state.lists.get(uri)
+  const kind = list?.list_type
+  const fits =
+    target.kind === 'list' ? kind === 'album' || kind === 'playlist' : kind === target.kind
+  if (!list || !fits || !isVisible(state, uri)) return undefined
+  return {
+    kind: kind as PageKind,
+    ref: target.ref,
+    title: list.name,
+    author: state.actors.get(list.did)!,
+  }
 }
 
 /** An optional positive integer parameter: undefined when absent, null when malformed. */

@@ -1,23 +1,20 @@
-import type { ListTable } from '@plyr/db'
 import type { fm } from '@plyr/lexicons'
-import type { Selectable } from 'kysely'
-import type { HydratedActor } from '../hydration/actors.js'
+import type { RuledState } from '../rules/apply.js'
 import { presentProfileBasic } from './actor.js'
 
 type ListView = fm.plyr.feed.defs.ListView
 
-export function presentList(
-  list: Selectable<ListTable>,
-  creator: HydratedActor,
-  itemCount: number,
-): ListView {
+export function presentList(uri: string, state: RuledState): ListView | undefined {
+  const list = state.lists.get(uri)
+  const creator = list && presentProfileBasic(list.did, state)
+  if (!list || !creator) return undefined
   return {
     uri: list.uri as ListView['uri'],
     cid: list.cid as ListView['cid'],
-    creator: presentProfileBasic(creator),
+    creator,
     ...(list.name !== null ? { name: list.name } : {}),
     ...(list.list_type !== null ? { listType: list.list_type } : {}),
-    itemCount,
+    itemCount: state.listItemCounts.get(uri) ?? 0,
     createdAt: list.created_at.toISOString() as ListView['createdAt'],
   }
 }

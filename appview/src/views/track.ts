@@ -1,9 +1,6 @@
-import type { LabelRow } from '@plyr/db'
 import type { fm } from '@plyr/lexicons'
-import type { HydratedActor } from '../hydration/actors.js'
-import type { HydratedTrack } from '../hydration/tracks.js'
 import { audioUrl, refOf } from '../links.js'
-import { audioSource, trustedImage } from '../rules/audio.js'
+import type { RuledState } from '../rules/apply.js'
 import { presentProfileBasic } from './actor.js'
 import { presentLabel } from './label.js'
 
@@ -12,42 +9,51 @@ type ViewerLike = NonNullable<fm.plyr.feed.defs.ViewerState['like']>
 type TrackRecord = { features?: TrackView['features'] }
 
 /**
- * A pure function from hydrated rows to the lexicon view. `audioUrl` is this AppView's
- * `/audio/…` link, present when the track has audio plyr can send a listener to;
- * `imageUrl` is the record's only when its origin is trusted.
+ * A track as the lexicon views it. `audioUrl` is this AppView's `/audio/…` link (under
+ * `publicUrl`), present when the rules found audio plyr can send a listener to; `imageUrl`
+ * is the image the rules trusted. `viewer` is there whenever the reader is known.
  */
 export function presentTrack(
-  track: HydratedTrack,
-  artist: HydratedActor,
-  context: { labels: LabelRow[]; viewerLike?: string; viewerKnown: boolean; publicUrl: string },
-): TrackView {
+  uri: string,
+  state: RuledState,
+  publicUrl: string,
+): TrackView | undefined {
+  const track = state.tracks.get(uri)
+  const artist = track && presentProfileBasic(track.did, state)
+  if (!track || !artist) return undefined
   // the record passed its lexicon when it was indexed
   const record = track.record as TrackRecord
-  const playable = audioSource(track, artist.pds) !== undefined
-  const image = trustedImage(track)
+  const image = state.images.get(uri)
+  const labels = [...(state.labels.get(uri) ?? []), ...(state.labels.get(track.did) ?? [])]
+  const viewerLike = state.viewerLikes.get(uri)
   return {
     uri: track.uri as TrackView['uri'],
     cid: track.cid as TrackView['cid'],
-    artist: presentProfileBasic(artist),
+    artist,
     record: track.record as TrackView['record'],
     title: track.title,
     ...(track.album !== null ? { album: track.album } : {}),
     ...(record.features?.length ? { features: record.features } : {}),
     ...(track.duration !== null ? { duration: track.duration } : {}),
     ...(track.description !== null ? { description: track.description } : {}),
-    ...(playable
-      ? { audioUrl: audioUrl(context.publicUrl, refOf(track.uri)) as TrackView['audioUrl'] }
+    ...(state.audio.has(uri)
+      ? { audioUrl: audioUrl(publicUrl, refOf(track.uri)) as TrackView['audioUrl'] }
       : {}),
     ...(image ? { imageUrl: image as TrackView['imageUrl'] } : {}),
-    tags: track.tags,
+    tags: state.tags.get(uri) ?? [],
     likeCount: track.like_count,
     commentCount: track.comment_count,
     playCount: track.play_count,
-    ...(context.labels.length > 0 ? { labels: context.labels.map(presentLabel) } : {}),
-    ...(context.viewerKnown
-      ? { viewer: context.viewerLike ? { like: context.viewerLike as ViewerLike } : {} }
+    ...(labels.length > 0 ? { labels: labels.map(presentLabel) } : {}),
+    ...(state.viewer !== null
+      ? { viewer: viewerLike ? { like: viewerLike as ViewerLike } : {} }
       : {}),
     createdAt: track.created_at.toISOString() as TrackView['createdAt'],
     indexedAt: track.indexed_at.toISOString() as TrackView['indexedAt'],
   }
+}
+
+/** The tracks of a page, in its order. */
+export function presentTracks(uris: string[], state: RuledState, publicUrl: string): TrackView[] {
+  return uris.flatMap((uri) => presentTrack(uri, state, publicUrl) ?? [])
 }

@@ -1,39 +1,52 @@
 import type { Server } from '@atproto/xrpc-server'
 import { fm } from '@plyr/lexicons'
 import type { AppContext } from '../../../../context.js'
+import { hydrate } from '../../../../hydration/hydrator.js'
+import { createPipeline, type ReadInput } from '../../../../pipeline/pipeline.js'
 import { readerFor } from '../../../../pipeline/reader.js'
-import { hiddenError, recordVisibility } from '../../../../pipeline/record-visibility.js'
-import { trackViews } from '../../../../pipeline/tracks.js'
+import { keepVisible, requireVisible, type RuledState } from '../../../../rules/apply.js'
 import { presentList } from '../../../../views/list.js'
+import { presentTracks } from '../../../../views/track.js'
+
+type Input = ReadInput<fm.plyr.feed.getList.$Params>
+type Skeleton = { list: string; tracks: string[] }
 
 export default function (server: Server, ctx: AppContext) {
   server.add(fm.plyr.feed.getList.main, {
     auth: ctx.auth.optional,
-    handler: async ({ params, auth }) => {
-      const reader = readerFor(ctx, auth)
-      const list = await ctx.db
-        .selectFrom('list')
-        .selectAll()
-        .where('uri', '=', params.uri)
-        .executeTakeFirst()
-      if (!list) throw hiddenError('List', 'not-found', params.uri)
-      const { author: creator, hidden } = await recordVisibility(reader, list.uri, list.did)
-      if (hidden || !creator) throw hiddenError('List', hidden ?? 'not-found', params.uri)
-      const items = await ctx.db
-        .selectFrom('list_item')
-        .select('subject_uri')
-        .where('list_uri', '=', list.uri)
-        .orderBy('position')
-        .execute()
-      // a list holds at most 500 items (lexicon): one page, in the record's order
-      const tracks = await trackViews(
-        reader,
-        items.map((i) => i.subject_uri),
-      )
-      return {
-        encoding: 'application/json',
-        body: { list: presentList(list, creator, items.length), tracks },
-      }
-    },
+    handler: async ({ params, auth }) => ({
+      encoding: 'application/json',
+      body: await getList({ params, reader: readerFor(ctx, auth) }),
+    }),
   })
+}
+
+/** A visible list with its visible tracks: ListNotFound or ListTakenDown otherwise. */
+const getList = createPipeline({ skeleton, hydration, rules, presentation })
+
+/** The list's items in the record's order: at most 500 (lexicon), so one page. */
+async function skeleton({ params, reader }: Input): Promise<Skeleton> {
+  const items = await reader.db
+    .selectFrom('list_item')
+    .select('subject_uri')
+    .where('list_uri', '=', params.uri)
+    .orderBy('position')
+    .execute()
+  return { list: params.uri, tracks: items.map((i) => i.subject_uri) }
+}
+
+function hydration({ reader }: Input, skeleton: Skeleton) {
+  return hydrate(reader, { lists: [skeleton.list], tracks: skeleton.tracks })
+}
+
+function rules(_input: Input, skeleton: Skeleton, state: RuledState): Skeleton {
+  requireVisible(state, 'List', skeleton.list)
+  return { ...skeleton, tracks: keepVisible(state, skeleton.tracks) }
+}
+
+function presentation({ reader }: Input, skeleton: Skeleton, state: RuledState) {
+  return {
+    list: presentList(skeleton.list, state)!,
+    tracks: presentTracks(skeleton.tracks, state, reader.publicUrl),
+  }
 }

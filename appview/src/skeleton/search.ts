@@ -1,13 +1,12 @@
-import { type RawBuilder, sql } from 'kysely'
-import { notLabelledHidden } from '../rules/visibility.js'
+import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely'
+import type { Reader } from '../pipeline/reader.js'
+import { notLabelledHidden, visibleLists, visibleTracks } from '../rules/visibility.js'
 import { escapeLike } from './like-pattern.js'
-import type { Reader } from './reader.js'
-import { visibleLists, visibleTracks } from './visible.js'
 
-export type SearchKind = 'track' | 'artist' | 'album' | 'playlist' | 'tag'
+type SearchKind = 'track' | 'artist' | 'album' | 'playlist' | 'tag'
 
 /** One search result before hydration: what it is, how well it matched, its popularity. */
-type SearchHit = {
+export type SearchHit = {
   kind: SearchKind
   /** A track or list uri, an artist's DID, or a tag. */
   id: string
@@ -103,28 +102,24 @@ export async function searchSkeleton(
       .where(m.matches(tag))
       .groupBy('track_tag.tag')
     const branches = [tracks, artists, lists('album'), lists('playlist'), tags].map((branch) =>
-      tx
-        .selectFrom(
-          branch
-            .orderBy('tier')
-            .orderBy('score', 'desc')
-            .orderBy('n', (o) => o.desc().nullsLast())
-            .orderBy('id')
-            .limit(limit)
-            .as('hits'),
-        )
-        .selectAll(),
+      tx.selectFrom(bestFirst(branch).limit(limit).as('hits')).selectAll(),
     )
     const [first, ...rest] = branches
-    return rest
-      .reduce((union, branch) => union.unionAll(branch), first!)
-      .orderBy('kind')
-      .orderBy('tier')
-      .orderBy('score', 'desc')
-      .orderBy('n', (o) => o.desc().nullsLast())
-      .orderBy('id')
-      .execute()
+    const union = rest.reduce((union, branch) => union.unionAll(branch), first!)
+    return bestFirst(union.orderBy('kind')).execute()
   })
+}
+
+/**
+ * The order of hits, best first: exact > prefix > substring > fuzzy, then similarity,
+ * popularity and id. A search has no cursor (one page of each kind), so this is no keyset.
+ */
+function bestFirst<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>) {
+  return query
+    .orderBy(sql.ref('tier'))
+    .orderBy(sql.ref('score'), 'desc')
+    .orderBy(sql.ref('n'), (o) => o.desc().nullsLast())
+    .orderBy(sql.ref('id'))
 }
 
 /** The SQL of matching and ranking a name against the query. */

@@ -1,17 +1,22 @@
 import { sql } from 'kysely'
-import { notLabelledHidden } from '../rules/visibility.js'
-import type { ProfileCounts } from '../views/profile.js'
-import type { Reader } from './reader.js'
-import { visibleLists, visibleTracks } from './visible.js'
+import type { fm } from '@plyr/lexicons'
+import type { Reader } from '../pipeline/reader.js'
+import { notLabelledHidden, visibleLists, visibleTracks } from '../rules/visibility.js'
+
+export type ProfileCounts = Pick<
+  fm.plyr.actor.defs.ProfileView,
+  'trackCount' | 'albumCount' | 'playlistCount' | 'likeCount'
+>
 
 const count = sql<number>`count(*)::int`
 
 /**
  * What an actor has published and liked, counting what the lists show: their visible
  * tracks, albums and playlists, and the visible tracks they like (each once, through a
- * like no labeler hid). One statement of four indexed counts.
+ * like no labeler hid). One statement of four indexed counts, for the one actor a profile
+ * shows.
  */
-export async function profileCounts(reader: Reader, did: string): Promise<ProfileCounts> {
+export async function hydrateProfileCounts(reader: Reader, did: string): Promise<ProfileCounts> {
   const lists = (type: string) =>
     visibleLists(reader)
       .select(count.as('n'))

@@ -1,5 +1,6 @@
 import {
   checkDid,
+  ConfigError,
   checkOrigin,
   envInt,
   envList,
@@ -7,6 +8,8 @@ import {
   type SharedConfig,
   sharedConfigFromEnv,
 } from '@plyr/core'
+import { parsePrivateKeys, type PrivateJwk } from './oauth/keys.js'
+import { SESSION_SECRET_MIN_LENGTH } from './oauth/secret.js'
 
 export type AppViewConfig = SharedConfig & {
   port: number
@@ -18,6 +21,14 @@ export type AppViewConfig = SharedConfig & {
   acceptedLabelers: string[]
   /** How long a page of the public feed is served to anonymous readers before it is rebuilt. */
   feedCacheMs: number
+  /** What sign-in data is encrypted under (SESSION_SECRET); unset: see resolveSessionSecret. */
+  sessionSecret?: string
+  /** The confidential OAuth client's private keys (OAUTH_PRIVATE_KEYS), under https. */
+  oauthPrivateKeys?: PrivateJwk[]
+  /** The scopes sign-in asks for (OAUTH_SCOPE); unset: derived from the namespace. */
+  oauthScope?: string
+  /** Writes one account may make per minute (WRITE_RATE_LIMIT_PER_MINUTE). */
+  writesPerMinute: number
 }
 
 /** The AppView's settings from the environment (docs/configuration.md lists them). */
@@ -35,5 +46,24 @@ export function appViewConfigFromEnv(
       checkDid('ACCEPTED_LABELERS', did),
     ),
     feedCacheMs: envInt(env, 'FEED_CACHE_MS', 1000, 0),
+    ...signInConfig(env),
+    writesPerMinute: envInt(env, 'WRITE_RATE_LIMIT_PER_MINUTE', 60),
   }
+}
+
+function signInConfig(env: NodeJS.ProcessEnv) {
+  const sessionSecret = env.SESSION_SECRET || undefined
+  if (sessionSecret !== undefined && sessionSecret.length < SESSION_SECRET_MIN_LENGTH) {
+    throw new ConfigError(
+      `SESSION_SECRET must be at least ${SESSION_SECRET_MIN_LENGTH} characters (e.g. openssl rand -base64 32)`,
+    )
+  }
+  const oauthPrivateKeys = env.OAUTH_PRIVATE_KEYS
+    ? parsePrivateKeys('OAUTH_PRIVATE_KEYS', env.OAUTH_PRIVATE_KEYS)
+    : undefined
+  const oauthScope = env.OAUTH_SCOPE?.trim() || undefined
+  if (oauthScope !== undefined && !oauthScope.split(/\s+/).includes('atproto')) {
+    throw new ConfigError(`OAUTH_SCOPE must include "atproto", got "${oauthScope}"`)
+  }
+  return { sessionSecret, oauthPrivateKeys, oauthScope }
 }

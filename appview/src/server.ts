@@ -11,7 +11,10 @@ import { didDocumentHandler } from './http/did-document.js'
 import { asyncRoute, plainErrorHandler, xrpcErrorParser } from './http/errors.js'
 import { healthHandler } from './http/health.js'
 import { indexHandler } from './http/index-page.js'
+import { oauthRoutes } from './http/oauth.js'
 import { oembedHandler } from './http/oembed.js'
+import { CLIENT_METADATA_PATH, JWKS_PATH } from './oauth/client.js'
+import { databaseRateLimiter, WRITE_LIMIT } from './writes/rate-limit.js'
 
 /** The AppView's HTTP server: XRPC methods plus plain routes. */
 export class AppViewServer implements AsyncDisposable {
@@ -22,7 +25,13 @@ export class AppViewServer implements AsyncDisposable {
   constructor(private readonly deps: AppDeps) {}
 
   private createApp(ctx: AppContext): express.Express {
-    const xrpc = createXrpcServer([], { errorParser: xrpcErrorParser(ctx.logger) })
+    const xrpc = createXrpcServer([], {
+      errorParser: xrpcErrorParser(ctx.logger),
+      rateLimits: {
+        creator: databaseRateLimiter(ctx.db, ctx.logger.child({ subsystem: 'rate-limit' })),
+        shared: [{ name: WRITE_LIMIT, durationMs: 60_000, points: ctx.cfg.writesPerMinute }],
+      },
+    })
     registerApi(xrpc, ctx)
     const app = express()
     app.disable('x-powered-by')
@@ -30,6 +39,16 @@ export class AppViewServer implements AsyncDisposable {
     app.get('/health', healthHandler(ctx))
     app.get([AUDIO_PREFIX, `${AUDIO_PREFIX}/*`], asyncRoute(audioHandler(ctx)))
     app.get('/oembed', asyncRoute(oembedHandler(ctx)))
+    const oauth = oauthRoutes(ctx)
+    if (!ctx.oauth.unavailable) {
+      app.get(CLIENT_METADATA_PATH, (_req, res) => res.json(ctx.oauth.metadata))
+      app.get(JWKS_PATH, (_req, res) => res.json(ctx.oauth.jwks))
+    }
+    app.get('/oauth/login', asyncRoute(oauth.login))
+    app.get('/oauth/tokens/new', asyncRoute(oauth.newToken))
+    app.get('/oauth/callback', asyncRoute(oauth.callback))
+    app.post('/oauth/logout', asyncRoute(oauth.logout))
+    app.post('/oauth/switch', asyncRoute(oauth.switchAccount))
     if (ctx.service.did.startsWith('did:web:')) {
       app.get('/.well-known/did.json', didDocumentHandler(ctx.service))
     }
@@ -52,7 +71,12 @@ export class AppViewServer implements AsyncDisposable {
     http.listen(port, '0.0.0.0')
     await once(http, 'listening')
     const actual = (http.address() as AddressInfo).port
-    this.ctx = createAppContext(this.deps, actual)
+    try {
+      this.ctx = await createAppContext(this.deps, actual)
+    } catch (err) {
+      await this.destroy()
+      throw err
+    }
     http.on('request', this.createApp(this.ctx))
     return actual
   }

@@ -1,9 +1,17 @@
 import { envBool, sharedConfigFromEnv } from '@plyr/core'
 import { Database } from '@plyr/db'
-import { Indexer, type IndexerConfig, indexerConfigFromEnv } from '@plyr/indexer'
+import {
+  createPlugins,
+  Indexer,
+  type IndexerConfig,
+  indexerConfigFromEnv,
+  Processor,
+} from '@plyr/indexer'
 import type { Logger } from 'pino'
 import { type AppViewConfig, appViewConfigFromEnv } from './config.js'
+import { resolveSessionSecret } from './oauth/secret.js'
 import { AppViewServer } from './server.js'
+import type { ApplyWrites } from './writes/apply.js'
 
 /** What `npm start` runs: the AppView, and the indexer when RUN_INDEXER is on. */
 export type ServiceConfig = { appview: AppViewConfig; indexer?: IndexerConfig }
@@ -32,6 +40,11 @@ export class PlyrService implements AsyncDisposable {
   ) {}
 
   static async start(cfg: ServiceConfig, logger: Logger): Promise<PlyrService> {
+    const sessionSecret = resolveSessionSecret(
+      cfg.appview.sessionSecret,
+      cfg.appview.database,
+      logger,
+    )
     const database = await Database.open(cfg.appview.database)
     await database.migrate()
     const indexer = cfg.indexer
@@ -41,6 +54,8 @@ export class PlyrService implements AsyncDisposable {
       cfg: cfg.appview,
       db: database.db,
       logger: logger.child({ subsystem: 'appview' }),
+      sessionSecret,
+      applyWrites: writesApplier(cfg, database, logger, indexer),
       parts: indexer
         ? [{ name: 'indexer', health: () => indexer.health(), metrics: indexer.metrics.registry }]
         : [],
@@ -68,5 +83,35 @@ export class PlyrService implements AsyncDisposable {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.destroy()
+  }
+}
+
+/**
+ * Read-after-write: what the AppView wrote to a PDS, applied to the index by the indexer's
+ * own processor (same validation, same rev guard), whether or not the indexer runs in this
+ * process. An actor seen for the first time is backfilled by the indexer here, if it runs
+ * here; else by the indexer process, which resumes unfinished backfills.
+ */
+function writesApplier(
+  cfg: ServiceConfig,
+  database: Database,
+  logger: Logger,
+  indexer: Indexer | undefined,
+): ApplyWrites {
+  const { appview } = cfg
+  const processor = new Processor({
+    db: database.db,
+    plugins: createPlugins(appview.namespace, {
+      trustedMediaOrigins: new Set(appview.trustedMediaOrigins),
+    }),
+    writers: 1,
+    onNewActor: (did) => {
+      if (cfg.indexer?.backfillNewActors) void indexer?.backfiller.enqueue([did]).catch(() => {})
+    },
+    onIdentitiesDue: () => indexer?.identities.notify(),
+    logger: logger.child({ subsystem: 'writes' }),
+  })
+  return async (writes) => {
+    await processor.apply(writes.map((write) => ({ kind: 'commit' as const, ...write })))
   }
 }

@@ -5,6 +5,8 @@ import { createInterface } from 'node:readline'
 
 export type AppViewProcess = {
   url: string
+  /** Everything it has logged so far (JSON lines). */
+  output(): string
   /** SIGTERM, then waits for the process to exit. */
   stop(): Promise<void>
 }
@@ -13,13 +15,13 @@ const root = join(import.meta.dirname, '../..')
 
 /**
  * The AppView as production starts it, `node --import tsx appview/src/bin/start.ts`, in its
- * own process on a free port, with `env` on top of this process's environment. Resolves once
- * it logs that it is up (its port comes from that line).
+ * own process on a free port (or `env.PORT`), with `env` on top of this process's
+ * environment. Resolves once it logs that it is up (its port comes from that line).
  */
 export async function startAppViewProcess(env: Record<string, string>): Promise<AppViewProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'appview/src/bin/start.ts'], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env, PORT: '0' },
+    env: { ...process.env, LOG_LEVEL: 'info', ...env, PORT: env.PORT ?? '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
@@ -46,7 +48,7 @@ export async function startAppViewProcess(env: Record<string, string>): Promise<
     ).unref()
   })
   try {
-    return { url: `http://localhost:${await up}`, stop }
+    return { url: `http://localhost:${await up}`, output: () => output, stop }
   } catch (err) {
     await stop()
     throw err

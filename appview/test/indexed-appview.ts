@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { Client } from '@atproto/lex'
 import {
   type CompiledQuery,
@@ -63,10 +64,21 @@ export async function startAppView(
   env: Record<string, string> = {},
 ): Promise<TestAppView> {
   const recorder = new StatementRecorder()
+  const cfg = testConfig(env)
+  const writes = new Processor({
+    db,
+    plugins: createPlugins(cfg.namespace, { trustedMediaOrigins: new Set() }),
+    writers: 1,
+    logger: pino({ level: 'silent' }),
+  })
   const server = new AppViewServer({
-    cfg: testConfig(env),
+    cfg,
     db: db.withPlugin(recorder),
     logger: pino({ level: 'silent' }),
+    sessionSecret: randomBytes(32).toString('base64url'),
+    applyWrites: async (records) => {
+      await writes.apply(records.map((r) => ({ kind: 'commit' as const, ...r })))
+    },
   })
   const url = `http://localhost:${await server.start(0)}`
   return {

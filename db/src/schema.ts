@@ -220,6 +220,66 @@ export interface LabelTable {
   sig: Uint8Array | null
 }
 
+/** A sign-in in progress: the OAuth client's state (sealed), until the callback or expiry. */
+export interface OAuthStateTable {
+  key: string
+  sealed: string
+  expires_at: Timestamp
+}
+
+/** One OAuth grant at an account's PDS: its tokens, DPoP key and auth method, sealed. */
+export interface OAuthGrantTable {
+  id: string
+  did: string
+  sealed: string
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
+/** A browser's session cookie, by the cookie's SHA-256, and the account it acts as. */
+export interface BrowserSessionTable {
+  id_hash: string
+  active_did: string | null
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>
+  expires_at: Timestamp
+}
+
+/** An account signed in on a browser, with the grant it acts through. */
+export interface BrowserAccountTable {
+  session_hash: string
+  did: string
+  grant_id: string
+  /** The handle and display name found at sign-in, for accounts the index does not know. */
+  handle: string | null
+  display_name: string | null
+  added_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
+/** A developer token: its first characters, its SHA-256, its own grant. */
+export interface DeveloperTokenTable {
+  prefix: string
+  token_hash: string
+  did: string
+  name: string
+  grant_id: string
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>
+  expires_at: Timestamp | null
+}
+
+/** A lease on a named lock, shared by every process on the database. */
+export interface OAuthLockTable {
+  key: string
+  holder: string
+  expires_at: Timestamp
+}
+
+/** Points used by one account against one limit in the window ending at window_ends. */
+export interface RateLimitTable {
+  key: string
+  consumed: number
+  window_ends: Timestamp
+}
+
 export interface IndexSchema {
   actor: ActorTable
   backfill_repo: BackfillRepoTable
@@ -238,6 +298,13 @@ export interface IndexSchema {
   list_item: ListItemTable
   cursor: CursorTable
   label: LabelTable
+  oauth_state: OAuthStateTable
+  oauth_grant: OAuthGrantTable
+  browser_session: BrowserSessionTable
+  browser_account: BrowserAccountTable
+  developer_token: DeveloperTokenTable
+  oauth_lock: OAuthLockTable
+  rate_limit: RateLimitTable
 }
 
 export type ActorRow = Selectable<ActorTable>

@@ -14,6 +14,24 @@ import getTrack from './fm/plyr/feed/getTrack.js'
 import getTracks from './fm/plyr/feed/getTracks.js'
 import searchAll from './fm/plyr/search/searchAll.js'
 import getPlatformStats from './fm/plyr/stats/getPlatformStats.js'
+// sign-in and the writes a signed-in account makes
+import getSession from './fm/plyr/actor/getSession.js'
+import listTokens from './fm/plyr/actor/listTokens.js'
+import revokeToken from './fm/plyr/actor/revokeToken.js'
+import updateProfile from './fm/plyr/actor/updateProfile.js'
+import addListItem from './fm/plyr/feed/addListItem.js'
+import createComment from './fm/plyr/feed/createComment.js'
+import createList from './fm/plyr/feed/createList.js'
+import deleteComment from './fm/plyr/feed/deleteComment.js'
+import deleteList from './fm/plyr/feed/deleteList.js'
+import deleteTrack from './fm/plyr/feed/deleteTrack.js'
+import like from './fm/plyr/feed/like.js'
+import moveListItem from './fm/plyr/feed/moveListItem.js'
+import removeListItem from './fm/plyr/feed/removeListItem.js'
+import renameList from './fm/plyr/feed/renameList.js'
+import unlike from './fm/plyr/feed/unlike.js'
+import updateComment from './fm/plyr/feed/updateComment.js'
+import updateTrack from './fm/plyr/feed/updateTrack.js'
 
 /** Every XRPC method the AppView serves. */
 export function registerApi(server: Server, ctx: AppContext): void {
@@ -31,4 +49,21 @@ export function registerApi(server: Server, ctx: AppContext): void {
   getTracks(server, ctx)
   searchAll(server, ctx)
   getPlatformStats(server, ctx)
+  getSession(server, ctx)
+  listTokens(server, ctx)
+  revokeToken(server, ctx)
+  updateProfile(server, ctx)
+  addListItem(server, ctx)
+  createComment(server, ctx)
+  createList(server, ctx)
+  deleteComment(server, ctx)
+  deleteList(server, ctx)
+  deleteTrack(server, ctx)
+  like(server, ctx)
+  moveListItem(server, ctx)
+  removeListItem(server, ctx)
+  renameList(server, ctx)
+  unlike(server, ctx)
+  updateComment(server, ctx)
+  updateTrack(server, ctx)
 }

@@ -9,21 +9,11 @@ import {
   UnsupportedDidWebPathError,
 } from '@atproto/identity'
 import { trace } from '@opentelemetry/api'
-import {
-  AuthRequiredError,
-  type MethodAuthContext,
-  parseReqNsid,
-  UpstreamFailureError,
-  verifyJwt,
-  XRPCError,
-} from '@atproto/xrpc-server'
+import { AuthRequiredError, UpstreamFailureError, verifyJwt, XRPCError } from '@atproto/xrpc-server'
 import type { Logger } from 'pino'
 import { SERVICE_ID } from '../service-identity.js'
 
 const tracer = trace.getTracer('@plyr/appview')
-
-/** Who is asking: a user's DID when a PDS vouched for them, or nobody. */
-export type ViewerAuth = { credentials: { viewer: string | null } }
 
 /**
  * Inter-service auth the ATProto way: a PDS proxying a user's call (`atproto-proxy`) signs a
@@ -43,11 +33,6 @@ export class ServiceAuth {
   ) {
     this.audiences = new Set([ownDid, `${ownDid}#${SERVICE_ID}`])
   }
-
-  /** The caller as viewer when the request carries a valid service JWT; anonymous without one. */
-  optional = async ({ req }: MethodAuthContext): Promise<ViewerAuth> => ({
-    credentials: { viewer: await this.viewer(req, parseReqNsid(req)) },
-  })
 
   /**
    * The account a request's service JWT vouches for; null without an authorization header.

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { IndexSchema } from '@plyr/db'
-import type { ViewerAuth } from '../auth/service-auth.js'
+import type { ViewerAuth } from '../auth/viewer-auth.js'
 import type { AppContext } from '../context.js'
 
 /**

@@ -11,6 +11,8 @@ import * as m0011 from './0011-track-recount.js'
 import * as m0012 from './0012-record-tombstones.js'
 import * as m0013 from './0013-identity-queue.js'
 import * as m0014 from './0014-backfill-queue.js'
+import * as m0020 from './0020-oauth-sessions.js'
+import * as m0021 from './0021-rate-limits.js'
 
 /** Every migration, in order. Add new ones here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +28,6 @@ export const migrations: Record<string, Migration> = {
   '0012-record-tombstones': m0012,
   '0013-identity-queue': m0013,
   '0014-backfill-queue': m0014,
+  '0020-oauth-sessions': m0020,
+  '0021-rate-limits': m0021,
 }

@@ -1,5 +1,5 @@
 // npm run dev: a local PLC + PDS with demo artists, and plyr (AppView + indexer) on them.
-import { PlyrService, serviceConfigFromEnv } from '@plyr/appview'
+import { PlyrService, REDACTED_PATHS, serviceConfigFromEnv } from '@plyr/appview'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,7 +7,11 @@ import { pino } from 'pino'
 import { DevNetwork } from '../network.js'
 import { seedDemo } from '../demo.js'
 
-const logger = pino({ name: 'plyr-dev', level: process.env.LOG_LEVEL || 'info' })
+const logger = pino({
+  name: 'plyr-dev',
+  level: process.env.LOG_LEVEL || 'info',
+  redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+})
 const namespace = process.env.PLYR_NAMESPACE || 'fm.plyr.dev'
 
 const net = await DevNetwork.start({
@@ -34,6 +38,7 @@ plyr dev network is up (namespace ${namespace})
     newest tracks  ${service.url}/xrpc/fm.plyr.feed.getLatestTracks
     health         ${service.url}/health
     via the PDS    atproto-proxy: ${service.server.ctx!.service.did}#plyr_appview
+    sign in        ${new URL(service.server.ctx!.oauth.redirectUri).origin}/oauth/login?handle=<handle>
   PDS            ${net.pdsUrl}
   Jetstream      ${net.jetstream.url}
   Relay          ${net.relay.url}

@@ -4,4 +4,8 @@
 
 export * as defs from './actor/defs.js'
 export * as getProfile from './actor/getProfile.js'
+export * as getSession from './actor/getSession.js'
+export * as listTokens from './actor/listTokens.js'
 export * as profile from './actor/profile.js'
+export * as revokeToken from './actor/revokeToken.js'
+export * as updateProfile from './actor/updateProfile.js'

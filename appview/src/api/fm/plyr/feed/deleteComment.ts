@@ -1,0 +1,22 @@
+import type { Server } from '@atproto/xrpc-server'
+import { fm } from '@plyr/lexicons'
+import type { AppContext } from '../../../../context.js'
+import { writeRecord } from '../../../../writes/pds-write.js'
+import { perAccountWrites } from '../../../../writes/rate-limit.js'
+import { ownRecord } from '../../../../writes/stored.js'
+
+export default function (server: Server, ctx: AppContext) {
+  server.add(fm.plyr.feed.deleteComment.main, {
+    auth: ctx.auth.signedIn,
+    rateLimit: perAccountWrites,
+    handler: async ({ auth, input }) => {
+      const stored = await ownRecord(ctx, auth.credentials, 'comment', input.body.uri)
+      await writeRecord(ctx, auth.credentials, {
+        op: 'delete',
+        name: 'comment',
+        rkey: stored.rkey,
+        swapRecord: stored.cid,
+      })
+    },
+  })
+}

@@ -1,0 +1,24 @@
+import type { Server } from '@atproto/xrpc-server'
+import { fm } from '@plyr/lexicons'
+import type { AppContext } from '../../../../context.js'
+import { editList, takeItem } from '../../../../writes/lists.js'
+import { perAccountWrites } from '../../../../writes/rate-limit.js'
+
+export default function (server: Server, ctx: AppContext) {
+  server.add(fm.plyr.feed.removeListItem.main, {
+    auth: ctx.auth.signedIn,
+    rateLimit: perAccountWrites,
+    handler: async ({ auth, input }) => {
+      const { list, position, uri } = input.body
+      return {
+        encoding: 'application/json',
+        body: await editList(
+          ctx,
+          auth.credentials,
+          list,
+          (stored) => takeItem(stored, position, uri).list,
+        ),
+      }
+    },
+  })
+}

@@ -47,6 +47,16 @@ type TrackView = {
    * The record's imageUrl, only when the AppView trusts its origin.
    */
   imageUrl?: l.UriString
+
+  /**
+   * Waveform peaks for drawing the seek bar (JSON: an array of numbers in 0..1), from plyr's analysis of audio uploaded through it. Absent until analysed, or for audio plyr did not process.
+   */
+  peaksUrl?: l.UriString
+
+  /**
+   * The gain, in hundredths of a decibel, that brings the track to the platform's target loudness (-14 LUFS integrated), from plyr's analysis. Absent until analysed.
+   */
+  loudnessGain?: number
   createdAt?: l.DatetimeString
   indexedAt: l.DatetimeString
   tags?: string[]
@@ -99,6 +109,10 @@ const trackView = /*#__PURE__*/ l.typedObject<TrackView>(
     imageUrl: /*#__PURE__*/ l.optional(
       /*#__PURE__*/ l.string({ format: 'uri' }),
     ),
+    peaksUrl: /*#__PURE__*/ l.optional(
+      /*#__PURE__*/ l.string({ format: 'uri' }),
+    ),
+    loudnessGain: /*#__PURE__*/ l.optional(/*#__PURE__*/ l.integer()),
     createdAt: /*#__PURE__*/ l.optional(
       /*#__PURE__*/ l.string({ format: 'datetime' }),
     ),

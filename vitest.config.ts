@@ -9,8 +9,10 @@ export default defineConfig({
       process.env.PLYR_TEST_DATABASE === 'postgres'
         ? configDefaults.exclude
         : [...configDefaults.exclude, '**/*.postgres.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // sized for a loaded machine (a shared CI runner, two other jobs on two cores): tests
+    // wait for events, never for time, so a quiet machine never waits this long
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     // the dev network's PDS and the databases are real: keep parallelism modest on 2 cores
     maxWorkers: 2,
   },

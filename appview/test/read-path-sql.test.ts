@@ -48,7 +48,7 @@ describe(`the read path's SQL on ${testDatabaseKind()}`, () => {
     schema.push(await indexesAndKeys())
     samples = await sampleRequests(database.db, 5)
     app = await startAppView(database.db, { ACCEPTED_LABELERS: BENCH_LABELER })
-  }, 180_000)
+  })
   afterAll(async () => {
     await app?.destroy()
     await database?.destroy()

@@ -108,8 +108,7 @@ describe('backfill', () => {
     await using database = await Database.open({ dataDir: data.path })
     const titles = await database.db.selectFrom('track').select('title').orderBy('title').execute()
     expect(titles.map((t) => t.title)).toEqual(['D1', 'D2', 'E1'])
-    // four CLI processes, each starting Node and tsx: slow on a busy 2-core machine
-  }, 120_000)
+  })
 
   it('starts complete: the first start backfills every repo the relay lists, each once', async () => {
     await using net = await DevNetwork.start()

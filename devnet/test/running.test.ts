@@ -92,7 +92,7 @@ describe('running plyr', () => {
           const res = await fetch(`http://127.0.0.1:${port}/health`)
           return res.ok ? ((await res.json()) as { database: string }) : undefined
         },
-        { timeoutMs: 30_000 },
+        { timeoutMs: 90_000 },
       )
       expect(health.database).toBe('ok')
       signalGroup('SIGTERM')

@@ -42,7 +42,7 @@ describe('two AppView processes on one Postgres database', { timeout: 120_000 },
     a = await startAppViewProcess({ ...env, PORT: String(port) })
     b = await startAppViewProcess(env)
     browser = await launchChromium()
-  }, 180_000)
+  })
 
   afterAll(async () => {
     await browser?.close()

@@ -57,7 +57,7 @@ describe('signing in as a confidential client over https', { timeout: 120_000 },
     browser = await launchChromium([`--host-resolver-rules=MAP ${HOST} 127.0.0.1`])
     context = await newUserContext(browser, { ignoreHTTPSErrors: true })
     page = await context.newPage()
-  }, 180_000)
+  })
 
   afterAll(async () => {
     await browser?.close()

@@ -69,7 +69,7 @@ describe(
       browser = await launchChromium()
       context = await newUserContext(browser)
       page = await context.newPage()
-    }, 180_000)
+    })
 
     const trackCid = async (uri: string) =>
       (

@@ -1,7 +1,10 @@
-/** Polls `probe` until it returns something other than undefined, or fails after `timeoutMs`. */
+/**
+ * Polls `probe` until it returns something other than undefined, or fails after `timeoutMs`
+ * (a deadline sized for a loaded machine: on a quiet one the condition comes much sooner).
+ */
 export async function waitFor<T>(
   probe: () => Promise<T | undefined>,
-  { timeoutMs = 15_000, intervalMs = 100 } = {},
+  { timeoutMs = 60_000, intervalMs = 100 } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs
   let lastError: unknown

@@ -70,7 +70,7 @@ describe('crash safety', () => {
             .execute()
           return r.length === tracks.length && r.every((t) => t.like_count === 1) ? r : undefined
         },
-        { timeoutMs: 30_000 },
+        { timeoutMs: 90_000 },
       )
       expect(rows.map((r) => r.uri).sort()).toEqual(tracks.map((t) => t.uri).sort())
       const likes = await database.db.selectFrom('like').select('uri').execute()

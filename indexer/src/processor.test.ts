@@ -281,6 +281,39 @@ describe(`processor on ${testDatabaseKind()}`, () => {
     expect(stamped.indexed_at.getTime()).toBeLessThanOrEqual(Date.now())
   })
 
+  it('a track created and edited in one batch ranks by its creation, as when they come apart', async () => {
+    const dayAgo = Date.now() - 86400_000
+    const future = new Date(Date.now() + 365 * 86400_000).toISOString()
+    const created = { ...createTrack(1, 'v1', { createdAt: future }), time: dayAgo }
+    const edited = {
+      ...put('update', aurora, T, 't1', 2, trackRecord('v2', { createdAt: future })),
+      time: dayAgo + 60_000,
+    }
+    // a replay of the create after the edit, and a recreated record after its delete
+    const other = (op: 'create' | 'update', rev: number, time: number) => ({
+      ...put(op, basil, T, 'b1', rev, trackRecord(`b${rev}`, { createdAt: future })),
+      time: dayAgo + time,
+    })
+    const deleted = { ...del(basil, T, 'b1', 4), time: dayAgo + 4000 }
+    await apply(
+      edited,
+      created,
+      other('create', 3, 3000),
+      deleted,
+      other('create', 5, 5000),
+      other('update', 6, 6000),
+    )
+    const rows = await db()
+      .selectFrom('track')
+      .select(['title', 'sort_at'])
+      .orderBy('title')
+      .execute()
+    expect(rows.map((r) => [r.title, r.sort_at.getTime() - dayAgo])).toEqual([
+      ['b6', 5000],
+      ['v2', 0],
+    ])
+  })
+
   it('indexes tags (trimmed, lowercased, once each) and replaces them on update', async () => {
     await apply(createTrack(1, 't', { tags: ['Ambient', ' ambient ', 'Drone'] }))
     const tags = () => db().selectFrom('track_tag').select('tag').orderBy('tag').execute()

@@ -158,21 +158,38 @@ export class Processor {
     return statuses
   }
 
-  /** For each record uri in our collections, the index of its newest version in the batch. */
-  private latestVersions(events: IndexEvent[]): Map<string, number> {
-    const latest = new Map<string, number>()
+  /**
+   * For each record uri in our collections, the index of its newest version in the batch
+   * (`latest`), and of the write that began the record's life in the batch (`since`: its
+   * first create or update after the last delete, in rev order). A record created and
+   * edited in one batch counts as indexed when it was created, as when the events come
+   * one at a time: how events are batched never moves a track in the feed.
+   */
+  private latestVersions(events: IndexEvent[]): Map<string, { latest: number; since: number }> {
+    const byUri = new Map<string, number[]>()
     for (const [i, evt] of events.entries()) {
       if (evt.kind !== 'commit' || !this.opts.plugins.has(evt.collection)) continue
-      const prev = latest.get(evt.uri)
-      if (prev === undefined || (events[prev] as CommitEvent).rev < evt.rev) latest.set(evt.uri, i)
+      push(byUri, evt.uri, i)
     }
-    return latest
+    const versions = new Map<string, { latest: number; since: number }>()
+    const rev = (i: number) => (events[i] as CommitEvent).rev
+    for (const [uri, indices] of byUri) {
+      indices.sort((a, b) => (rev(a) < rev(b) ? -1 : rev(a) > rev(b) ? 1 : a - b))
+      let since: number | undefined
+      for (const i of indices) {
+        if ((events[i] as CommitEvent).op === 'delete') since = undefined
+        else since ??= i
+      }
+      const latest = indices.at(-1)!
+      versions.set(uri, { latest, since: since ?? latest })
+    }
+    return versions
   }
 
   private async applyCommits(
     tx: Tx,
     events: IndexEvent[],
-    latest: Map<string, number>,
+    latest: Map<string, { latest: number; since: number }>,
     known: Set<string>,
     newActors: string[],
     outcomes: Outcome[],
@@ -184,10 +201,10 @@ export class Processor {
     // the newest version of each record in the batch, valid or not
     const versions: { i: number; version: RecordVersion }[] = []
     const invalid: { i: number; record: InvalidRecord }[] = []
-    for (const i of latest.values()) {
+    for (const { latest: i, since } of latest.values()) {
       const evt = events[i] as CommitEvent
       const { uri, did, collection, rkey, rev } = evt
-      const at = indexedTime(evt, now)
+      const at = indexedTime(events[since] as CommitEvent, now)
       if (evt.op === 'delete') {
         versions.push({ i, version: { uri, did, collection, rkey, rev, at } })
         continue

@@ -108,6 +108,31 @@ describe(`identity resolver on ${testDatabaseKind()}`, () => {
     expect(await actor(aurora)).toMatchObject({ identity_due_at: null, identity_attempts: 0 })
   })
 
+  it('drains what the background loop is still resolving, not only what is left due', async () => {
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    let started!: () => void
+    const lookupStarted = new Promise<void>((r) => (started = r))
+    const resolver = new IdentityResolver({
+      db: database.db,
+      lookup: async () => {
+        started()
+        await gate
+        return { handle: 'aurora.test', displayName: null }
+      },
+      logger,
+      idleMs: 20,
+    })
+    await processor.apply([put('create', aurora, T, 'a1', 1, trackRecord('Northern Static'))])
+    resolver.start()
+    await lookupStarted
+    // the background loop holds aurora's lookup: nothing is due, yet it is not resolved
+    const drained = resolver.drain().then(() => actor(aurora))
+    setTimeout(release, 200)
+    expect(await drained).toMatchObject({ handle: 'aurora.test', identity_due_at: null })
+    await resolver.destroy()
+  })
+
   it('queues an identity event that arrives while a lookup runs, instead of losing it', async () => {
     let release!: () => void
     const gate = new Promise<void>((r) => (release = r))

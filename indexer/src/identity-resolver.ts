@@ -43,6 +43,8 @@ const LEASE_MS = 5 * 60_000
 export class IdentityResolver implements AsyncDisposable {
   private readonly stop = new AbortController()
   private running?: Promise<void>
+  /** The background loop's round in progress, if any. */
+  private current?: Promise<number>
   private wake?: () => void
   private readonly inFlight = new Set<string>()
   private pending = 0
@@ -63,21 +65,30 @@ export class IdentityResolver implements AsyncDisposable {
     return this.pending
   }
 
-  /** Resolves every actor due now, then returns (tests, and the backfill CLI). */
+  /**
+   * Resolves every actor due now, then returns (the backfill CLI, the benchmark, tests),
+   * including those the background loop has taken and is still resolving.
+   */
   async drain(): Promise<void> {
-    while ((await this.round()) > 0);
+    for (;;) {
+      await this.current?.catch(() => 0)
+      if ((await this.round()) === 0 && this.current === undefined) return
+    }
   }
 
   private async run(): Promise<void> {
     while (!this.stop.signal.aborted) {
       let taken = 0
       try {
-        taken = await this.round()
+        this.current = this.round()
+        taken = await this.current
         this.pending = await pendingIdentities(this.opts.db)
         this.opts.metrics?.identityQueued.set(this.pending)
       } catch (err) {
         // the database is away: try again after the idle wait
         this.opts.logger.warn({ err: String(err) }, 'identity resolver: round failed')
+      } finally {
+        this.current = undefined
       }
       if (taken === 0) await this.idle()
     }

@@ -7,12 +7,23 @@ import { Indexer } from '../indexer.js'
 import { stopOnSignals } from '@plyr/core'
 
 const logger = pino({ name: 'plyr-indexer', level: process.env.LOG_LEVEL || 'info' })
-const cfg = indexerConfigFromEnv()
-const database = await Database.open(databaseConfigFromEnv())
-await database.migrate()
-const indexer = await Indexer.create(cfg, database.db, logger)
-await indexer.start()
-logger.info({ source: cfg.source, database: database.kind }, 'indexer is up')
+let database: Database
+let indexer: Indexer
+try {
+  const cfg = indexerConfigFromEnv()
+  database = await Database.open(databaseConfigFromEnv())
+  await database.migrate()
+  indexer = await Indexer.create(cfg, database.db, logger)
+  await indexer.start(database.lock)
+  logger.info({ source: cfg.source, database: database.kind }, 'indexer is up')
+} catch (err) {
+  // the reason in the message itself (a DATA_DIR another process holds, a bad setting, ...)
+  logger.fatal(
+    { err },
+    `indexer could not start: ${err instanceof Error ? err.message : String(err)}`,
+  )
+  process.exit(1)
+}
 
 stopOnSignals(logger, async () => {
   await indexer.destroy()

@@ -5,5 +5,6 @@ WORKDIR /app
 COPY . .
 RUN npm ci --no-audit --no-fund
 ENV NODE_ENV=production
-EXPOSE 3000
+# the AppView (PORT), the indexer run alone (INDEXER_PORT)
+EXPOSE 3000 3001
 CMD ["npm", "start"]

@@ -61,7 +61,7 @@ export class PlyrService implements AsyncDisposable {
         : [],
     })
     const port = await server.start(cfg.appview.port)
-    await indexer?.start()
+    await indexer?.start(database.lock)
     logger.info(
       { port, database: database.kind, indexer: cfg.indexer?.source ?? 'off' },
       'plyr is up',

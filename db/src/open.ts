@@ -4,6 +4,7 @@ import { Kysely, PGliteDialect, PostgresDialect, type LogEvent } from 'kysely'
 import { Migrator } from 'kysely/migration'
 import pg from 'pg'
 import { trace } from '@opentelemetry/api'
+import { DataDirLock } from './lock.js'
 import { migrations } from './migrations/index.js'
 import type { IndexSchema } from './schema.js'
 
@@ -43,9 +44,15 @@ export class Database implements AsyncDisposable {
   private constructor(
     readonly db: Kysely<IndexSchema>,
     readonly kind: 'postgres' | 'pglite',
+    /** The data folder's lock, held while an embedded database on disk is open. */
+    readonly lock?: DataDirLock,
   ) {}
 
-  /** Opens a connection pool, or starts embedded PGlite (loaded only when it is used). */
+  /**
+   * Opens a connection pool, or starts embedded PGlite (loaded only when it is used). An
+   * embedded database on disk is locked to this process first: a folder another live
+   * process holds throws DataDirLockedError.
+   */
   static async open(config: DatabaseConfig): Promise<Database> {
     if (config.databaseUrl) {
       const pool = new pg.Pool({
@@ -66,19 +73,29 @@ export class Database implements AsyncDisposable {
       })
       return new Database(db, 'postgres')
     }
-    let dir: string | undefined
-    if ('dataDir' in config && config.dataDir) {
-      dir = join(config.dataDir, 'pglite')
+    if (!('dataDir' in config) || !config.dataDir) return Database.openPglite(undefined)
+    mkdirSync(config.dataDir, { recursive: true })
+    const lock = DataDirLock.acquire(config.dataDir)
+    try {
+      const dir = join(config.dataDir, 'pglite')
       mkdirSync(dir, { recursive: true })
+      return await Database.openPglite(dir, lock)
+    } catch (err) {
+      lock.release()
+      throw err
     }
+  }
+
+  private static async openPglite(dir: string | undefined, lock?: DataDirLock) {
     const [{ PGlite }, { pg_trgm }] = await Promise.all([
       import('@electric-sql/pglite'),
       import('@electric-sql/pglite/contrib/pg_trgm'),
     ])
     // pg_trgm (search) ships with Postgres; PGlite loads it as an extension
     const pglite = new PGlite({ dataDir: dir, extensions: { pg_trgm } })
+    await pglite.waitReady
     const db = new Kysely<IndexSchema>({ dialect: new PGliteDialect({ pglite }), log: traceQuery })
-    return new Database(db, 'pglite')
+    return new Database(db, 'pglite', lock)
   }
 
   /** Brings the schema to the newest migration; throws with the failing migration's name. */
@@ -97,8 +114,13 @@ export class Database implements AsyncDisposable {
     }
   }
 
+  /** Closes the connections, then releases the data folder's lock. */
   async destroy(): Promise<void> {
-    await this.db.destroy()
+    try {
+      await this.db.destroy()
+    } finally {
+      this.lock?.release()
+    }
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

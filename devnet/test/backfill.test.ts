@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { Client } from '@atproto/lex'
@@ -109,6 +110,49 @@ describe('backfill', () => {
     const titles = await database.db.selectFrom('track').select('title').orderBy('title').execute()
     expect(titles.map((t) => t.title)).toEqual(['D1', 'D2', 'E1'])
   })
+
+  it('npm run backfill beside a running plyr hands its work to it, and it is done', async () => {
+    await using net = await DevNetwork.start()
+    const delia = await net.createAccount('delia')
+    await publishCatalogue(delia, ['D1', 'D2'])
+    await using data = await tempDir()
+    const env = { ...net.serviceEnv(), PLYR_NAMESPACE: ns, BACKFILL_NETWORK_ON_START: 'false' }
+    // plyr owns the embedded database: the command line may not open it beside it
+    await using plyr = await startPlyr(env, data.path)
+    const backfill = (...args: string[]) =>
+      run('npm', ['run', '--silent', 'backfill', '--', ...args], {
+        cwd: root,
+        env: { ...process.env, ...env, DATA_DIR: data.path },
+      })
+
+    const handed = await backfill('delia.test')
+    expect(handed.stderr).toContain(`handed 1 repos to process ${process.pid}`)
+    expect(handed.stderr).toContain('backfill: 1/1 repos, 3 records, 0 failed')
+    expect(JSON.parse(handed.stdout)).toEqual({ repos: 1, records: 3, failed: 0 })
+    const titles = await plyr.database.db.selectFrom('track').select('title').execute()
+    expect(titles.map((t) => t.title).sort()).toEqual(['D1', 'D2'])
+
+    // the address is in the lock (mode 0600); without its token the process refuses
+    const lock = JSON.parse(await readFile(join(data.path, 'plyr.lock'), 'utf8')) as {
+      control: { url: string; token: string }
+    }
+    expect(new URL(lock.control.url).hostname).toBe('127.0.0.1')
+    for (const authorization of [undefined, 'Bearer wrong', `Basic ${lock.control.token}`]) {
+      const res = await fetch(`${lock.control.url}/backfill`, {
+        method: 'POST',
+        headers: authorization ? { authorization } : {},
+        body: JSON.stringify({ dids: [delia.did] }),
+      })
+      expect(res.status).toBe(401)
+    }
+
+    // asked again, a repo already done is fetched again (a new track since)
+    await publishCatalogue(delia, ['D3'])
+    const again = await backfill(delia.did)
+    expect(JSON.parse(again.stdout)).toEqual({ repos: 1, records: 4, failed: 0 })
+    const all = await plyr.database.db.selectFrom('track').select('title').execute()
+    expect(all.map((t) => t.title).sort()).toEqual(['D1', 'D2', 'D3'])
+  }, 120_000)
 
   it('starts complete: the first start backfills every repo the relay lists, each once', async () => {
     await using net = await DevNetwork.start()

@@ -19,6 +19,7 @@ describe('crash safety', () => {
       PLYR_NAMESPACE: ns,
       DATABASE_URL: database.url!,
       INDEXER_BATCH_SIZE: '5',
+      INDEXER_PORT: '0', // /health and /metrics, on a free port
       LOG_LEVEL: 'error',
     }
     const startIndexer = () =>

@@ -14,6 +14,9 @@ import {
   releaseRepos,
   repoDone,
   repoFailed,
+  requestProgress,
+  type RequestProgress,
+  requeueRepos,
   takeDueRepos,
 } from './store/backfill-queue.js'
 
@@ -71,6 +74,18 @@ export class Backfiller implements AsyncDisposable {
     if (dids.length === 0) return
     await queueRepos(this.opts.db, dids)
     this.wake?.()
+  }
+
+  /** Queues repos on request: fetched again even if done before (`npm run backfill`). */
+  async request(dids: string[]): Promise<void> {
+    if (dids.length === 0) return
+    await requeueRepos(this.opts.db, dids)
+    this.wake?.()
+  }
+
+  /** How far a `request` has come. */
+  requestProgress(dids: string[]): Promise<RequestProgress> {
+    return requestProgress(this.opts.db, dids)
   }
 
   /** The queue as of the last round: repos waiting, done, given up on. */

@@ -1,8 +1,9 @@
 import { type ActorLookup, createActorLookup, createIdentity, type Identity } from '@plyr/core'
-import type { IndexSchema } from '@plyr/db'
+import type { DataDirLock, IndexSchema } from '@plyr/db'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import { Backfiller } from './backfill.js'
+import { BackfillControl } from './backfill-control.js'
 import type { IndexerConfig } from './config.js'
 import { IdentityResolver } from './identity-resolver.js'
 import { IndexerMetrics } from './metrics.js'
@@ -37,6 +38,7 @@ export class Indexer implements AsyncDisposable {
   readonly identity: Identity
   private readonly network?: NetworkBackfill
   private source!: EventSource
+  private control?: BackfillControl
 
   /**
    * Builds the indexer; the source's module is loaded only for the source configured
@@ -82,7 +84,7 @@ export class Indexer implements AsyncDisposable {
   private constructor(
     private readonly cfg: IndexerConfig,
     db: Kysely<IndexSchema>,
-    logger: Logger,
+    private readonly logger: Logger,
     lookupActor?: ActorLookup,
   ) {
     const identity = createIdentity(cfg.identity)
@@ -134,9 +136,18 @@ export class Indexer implements AsyncDisposable {
 
   /**
    * Starts every part: the first start's network listing is begun before the stream, so
-   * that the index it finds empty is the one this start began with.
+   * that the index it finds empty is the one this start began with. Given the lock of the
+   * embedded database this process owns, it also takes the backfill requests of `npm run
+   * backfill` for it (BackfillControl), advertised in the lock.
    */
-  async start(): Promise<void> {
+  async start(lock?: DataDirLock): Promise<void> {
+    if (lock) {
+      this.control = await BackfillControl.start(
+        this.backfiller,
+        this.logger.child({ subsystem: 'backfill-control' }),
+      )
+      lock.advertise(this.control.address)
+    }
     await this.network?.start()
     this.source.start()
     this.backfiller.start()
@@ -167,6 +178,7 @@ export class Indexer implements AsyncDisposable {
    */
   async destroy(): Promise<void> {
     await Promise.all([
+      this.control?.destroy(),
       this.source.destroy(),
       this.network?.destroy(),
       this.backfiller.destroy(),

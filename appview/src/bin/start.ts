@@ -7,7 +7,8 @@ let service: PlyrService
 try {
   service = await PlyrService.start(serviceConfigFromEnv(), logger)
 } catch (err) {
-  logger.fatal({ err }, 'plyr could not start')
+  // the reason in the message itself (a DATA_DIR another process holds, a bad setting, ...)
+  logger.fatal({ err }, `plyr could not start: ${err instanceof Error ? err.message : String(err)}`)
   process.exit(1)
 }
 

@@ -92,3 +92,45 @@ export async function backfillCounts(db: Db): Promise<BackfillCounts> {
     .executeTakeFirstOrThrow()
   return row
 }
+
+/**
+ * Queues repos for backfill on request (`npm run backfill` handed to this process): each is
+ * due now and fetched again even if done before, with its failures forgotten.
+ */
+export async function requeueRepos(db: Db, dids: string[]): Promise<void> {
+  const now = new Date()
+  await insertRows(
+    db,
+    'backfill_repo',
+    ['did', 'queued_at', 'due_at'],
+    [...new Set(dids)].map((did) => ({ did, queued_at: now, due_at: now })),
+    sql`(did) do update set queued_at = excluded.queued_at, due_at = excluded.due_at,
+      done_at = null, attempts = 0, last_error = null`,
+  )
+}
+
+export type RequestProgress = {
+  /** Repos fetched since they were requested, and the records read from them. */
+  done: number
+  records: number
+  /** Repos whose fetch failed at least once since (retried with backoff), with the error. */
+  failed: { did: string; error: string }[]
+}
+
+/** How far a request of `requeueRepos` has come. */
+export async function requestProgress(db: Db, dids: string[]): Promise<RequestProgress> {
+  const rows = await db
+    .selectFrom('backfill_repo')
+    .select(['did', 'done_at', 'records', 'attempts', 'last_error'])
+    .where('did', '=', anyOf(dids))
+    .where((eb) => eb.or([eb('done_at', 'is not', null), eb('attempts', '>', 0)]))
+    .execute()
+  const done = rows.filter((r) => r.done_at)
+  return {
+    done: done.length,
+    records: done.reduce((sum, r) => sum + (r.records ?? 0), 0),
+    failed: rows
+      .filter((r) => !r.done_at)
+      .map((r) => ({ did: r.did, error: r.last_error ?? 'failed' })),
+  }
+}

@@ -4,3 +4,8 @@ export { Database, type DatabaseConfig, databaseConfigFromEnv } from './open.js'
 export type * from './schema.js'
 export { textArray } from './text-array.js'
 export { recountTracks, trackCountColumns } from './track-counts.js'
+export {
+  isDatabaseUnavailable,
+  QueryDeadlineError,
+  retryWhileDatabaseUnavailable,
+} from './unavailable.js'

@@ -19,6 +19,8 @@ const RECOVERY_MS = 10_000
  * backoff capped at 5 s; only the test's length would change.
  */
 const DOWN_MS = 15_000
+/** Deadlines for a busy machine. */
+const PATIENT = { timeoutMs: 60_000 }
 
 type Health = { status: string; database: string; databaseError?: string }
 
@@ -28,7 +30,7 @@ type Health = { status: string; database: string; databaseError?: string }
  * the indexer (following the dev network's Jetstream), through the proxy; one with
  * RUN_INDEXER=false, direct.
  */
-describe('database faults', { timeout: 180_000 }, () => {
+describe('database faults', { timeout: 300_000 }, () => {
   let net: DevNetwork
   let pg: OwnPostgres
   let proxy: TcpProxy
@@ -120,13 +122,13 @@ describe('database faults', { timeout: 180_000 }, () => {
         const res = await fetch(`${service.url}/health`)
         const body = (await res.json()) as Health
         return res.status === 503 && body.status === 'down' ? body : undefined
-      })
+      }, PATIENT)
       expect(health.database).toBe('unavailable')
       expect(health.databaseError).toBeTruthy()
     }
     // written to the PDS while the index cannot take them
     const during = await writeTracks(artist, ['During 1', 'During 2', 'During 3'])
-    await waitFor(async () => (readers.unavailable() > 0 ? true : undefined))
+    await waitFor(async () => (readers.unavailable() > 0 ? true : undefined), PATIENT)
     // the outage's length is the scenario, not a wait for something to happen
     await sleep(Math.max(0, downAt + DOWN_MS - Date.now()))
     await pg.start()
@@ -135,7 +137,7 @@ describe('database faults', { timeout: 180_000 }, () => {
       const health = await waitFor(async () => {
         const res = await fetch(`${service.url}/health`)
         return res.status === 200 ? ((await res.json()) as Health) : undefined
-      })
+      }, PATIENT)
       expect(health.database).toBe('ok')
     }
     await indexed(indexing, during)

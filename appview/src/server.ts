@@ -55,9 +55,12 @@ export class AppViewServer implements AsyncDisposable {
     const registries = ctx.parts.flatMap((p) => (p.metrics ? [p.metrics] : []))
     if (registries.length > 0) {
       const metrics = Registry.merge(registries)
-      app.get('/metrics', async (_req, res) => {
-        res.type(metrics.contentType).send(await metrics.metrics())
-      })
+      app.get(
+        '/metrics',
+        asyncRoute(async (_req, res) => {
+          res.type(metrics.contentType).send(await metrics.metrics())
+        }),
+      )
     }
     app.use(xrpc.router)
     app.use(plainErrorHandler(ctx.logger))

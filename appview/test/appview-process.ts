@@ -7,6 +7,8 @@ export type AppViewProcess = {
   url: string
   /** Everything it has logged so far (JSON lines). */
   output(): string
+  /** Whether the process is still running. */
+  alive(): boolean
   /** SIGTERM, then waits for the process to exit. */
   stop(): Promise<void>
 }
@@ -48,7 +50,12 @@ export async function startAppViewProcess(env: Record<string, string>): Promise<
     ).unref()
   })
   try {
-    return { url: `http://localhost:${await up}`, output: () => output, stop }
+    return {
+      url: `http://localhost:${await up}`,
+      output: () => output,
+      alive: () => child.exitCode === null && child.signalCode === null,
+      stop,
+    }
   } catch (err) {
     await stop()
     throw err

@@ -61,6 +61,8 @@ export async function dropDatabase(name: string): Promise<void> {
 
 async function withAdmin(fn: (client: pg.Client) => Promise<unknown>): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl() })
+  // a dropped connection fails the statement in flight; unhandled, the event ends the process
+  client.on('error', () => {})
   await client.connect()
   try {
     await fn(client)

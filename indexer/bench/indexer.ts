@@ -78,6 +78,8 @@ const FROM: Record<string, string> = {
 /** Per table, a digest of every row but the times that record when it was indexed. */
 async function digest(url: string): Promise<Record<string, string>> {
   const client = new pg.Client({ connectionString: url })
+  // a dropped connection fails the statement in flight; unhandled, the event ends the process
+  client.on('error', () => {})
   await client.connect()
   const tables: Record<string, string> = {
     actor: 'did, handle, display_name, status',

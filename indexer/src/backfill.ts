@@ -1,5 +1,5 @@
 import { type Identity, pdsEndpoint, xrpcGet } from '@plyr/core'
-import type { IndexSchema } from '@plyr/db'
+import { type IndexSchema, retryWhileDatabaseUnavailable } from '@plyr/db'
 import { isValidTid } from '@atproto/syntax'
 import { trace } from '@opentelemetry/api'
 import type { Kysely } from 'kysely'
@@ -72,7 +72,7 @@ export class Backfiller implements AsyncDisposable {
   /** Queues repos for backfill (each once: one queued or done before is left alone). */
   async enqueue(dids: string[]): Promise<void> {
     if (dids.length === 0) return
-    await queueRepos(this.opts.db, dids)
+    await this.waitingForDatabase(() => queueRepos(this.opts.db, dids))
     this.wake?.()
   }
 
@@ -144,7 +144,7 @@ export class Backfiller implements AsyncDisposable {
         failures >= MAX_ATTEMPTS
           ? null
           : new Date(Date.now() + Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** attempts))
-      await repoFailed(this.opts.db, did, String(err), retryAt)
+      await this.waitingForDatabase(() => repoFailed(this.opts.db, did, String(err), retryAt))
       metrics?.backfillDone.inc({ result: 'failed' })
       logger.warn({ did, err: String(err), failures, retryAt }, 'backfill failed')
       return true
@@ -169,10 +169,10 @@ export class Backfiller implements AsyncDisposable {
           for await (const page of this.listRecords(pds, did, collection, rev)) {
             this.stop.signal.throwIfAborted()
             count += page.length
-            await this.opts.processor.apply(page)
+            await this.waitingForDatabase(() => this.opts.processor.apply(page))
           }
         }
-        await this.markDone(did, count, pdsEndpoint(pds))
+        await this.waitingForDatabase(() => this.markDone(did, count, pdsEndpoint(pds)))
         this.opts.logger.info({ did, records: count }, 'backfilled repo')
         return count
       } finally {
@@ -217,6 +217,24 @@ export class Backfiller implements AsyncDisposable {
     )
     if (!res.ok) throw new BackfillError(`${nsid} on ${service} answered ${res.status}`)
     return (await res.json()) as T
+  }
+
+  /**
+   * Runs a write, waiting while the database is away (a repo half written is finished
+   * when it returns, not counted as a failure of its PDS); stopping ends the wait.
+   */
+  private waitingForDatabase<T>(write: () => Promise<T>): Promise<T> {
+    return retryWhileDatabaseUnavailable(write, {
+      signal: this.stop.signal,
+      onRetry: (err, attempt, retryInMs) => {
+        if (attempt === 1 || attempt % 20 === 0) {
+          this.opts.logger.warn(
+            { err: String(err), attempt, retryInMs },
+            'backfill: the database is unreachable; waiting for it',
+          )
+        }
+      },
+    })
   }
 
   private idle(): Promise<void> {

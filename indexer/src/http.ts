@@ -1,15 +1,15 @@
 import { once } from 'node:events'
 import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { IndexSchema } from '@plyr/db'
-import { type Kysely, sql } from 'kysely'
+import { databaseHealth, healthAnswer, type IndexSchema } from '@plyr/db'
+import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { Indexer } from './indexer.js'
 
 /**
  * The HTTP side of the indexer run alone (`npm run start:indexer`), in the shapes the
  * AppView uses for a part it runs: `GET /health` is `{status, database, indexer}`, 200
- * while the database answers ("degraded" when the indexer is), 503 when it does not;
+ * while the database answers ("degraded" when the indexer is), 503 "down" when it does not;
  * `GET /metrics` is the indexer's Prometheus registry.
  */
 export class IndexerHttpServer implements AsyncDisposable {
@@ -68,13 +68,8 @@ export class IndexerHttpServer implements AsyncDisposable {
 }
 
 async function health(indexer: Indexer, db: Kysely<IndexSchema>) {
-  let database = 'ok'
-  try {
-    await sql`select 1`.execute(db)
-  } catch (err) {
-    database = `error: ${String(err)}`
-  }
-  const part = indexer.health()
-  const status = database !== 'ok' ? 'error' : part.degraded ? 'degraded' : 'ok'
-  return { status: database === 'ok' ? 200 : 503, body: { status, database, indexer: part } }
+  const { httpStatus, body } = healthAnswer(await databaseHealth(db), {
+    indexer: indexer.health(),
+  })
+  return { status: httpStatus, body }
 }

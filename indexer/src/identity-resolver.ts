@@ -1,5 +1,5 @@
 import type { ActorLookup } from '@plyr/core'
-import type { IndexSchema } from '@plyr/db'
+import { type IndexSchema, retryWhileDatabaseUnavailable } from '@plyr/db'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { IndexerMetrics } from './metrics.js'
@@ -124,7 +124,7 @@ export class IdentityResolver implements AsyncDisposable {
       const identity = await Promise.race([lookup(did), stopped])
       if (identity === 'stopped') return
       this.inFlight.delete(did)
-      await setIdentity(db, did, identity)
+      await this.waitingForDatabase(() => setIdentity(db, did, identity))
       metrics?.identityLookups.inc({ result: 'ok' })
     } catch (err) {
       if (this.stop.signal.aborted) return
@@ -134,13 +134,28 @@ export class IdentityResolver implements AsyncDisposable {
         failures >= MAX_ATTEMPTS
           ? null
           : new Date(Date.now() + Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** attempts))
-      await identityFailed(db, did, retryAt)
+      await this.waitingForDatabase(() => identityFailed(db, did, retryAt))
       metrics?.identityLookups.inc({ result: 'failed' })
       logger.warn(
         { did, err: String(err), failures, retryAt },
         'identity lookup failed; the actor keeps its last known identity',
       )
     }
+  }
+
+  /** Stores a lookup's outcome, waiting while the database is away; stopping ends the wait. */
+  private waitingForDatabase<T>(write: () => Promise<T>): Promise<T> {
+    return retryWhileDatabaseUnavailable(write, {
+      signal: this.stop.signal,
+      onRetry: (err, attempt, retryInMs) => {
+        if (attempt === 1 || attempt % 20 === 0) {
+          this.opts.logger.warn(
+            { err: String(err), attempt, retryInMs },
+            'identity resolver: the database is unreachable; waiting for it',
+          )
+        }
+      },
+    })
   }
 
   private idle(): Promise<void> {

@@ -165,7 +165,7 @@ export class Indexer implements AsyncDisposable {
     }
     return {
       ...snapshot,
-      degraded: snapshot.state !== 'connected' || lagging,
+      degraded: snapshot.state !== 'connected' || lagging || snapshot.writeError !== null,
       lagThresholdMs: this.cfg.lagDegradedMs,
       backfill: { ...this.backfiller.progress(), network },
       identityQueue: this.identities.queued,

@@ -1,4 +1,4 @@
-import type { IndexSchema } from '@plyr/db'
+import { type IndexSchema, retryWhileDatabaseUnavailable } from '@plyr/db'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { Backfiller } from './backfill.js'
@@ -98,16 +98,21 @@ export class NetworkBackfill implements AsyncDisposable {
         for await (const page of pages) {
           await this.opts.backfiller.enqueue(page.dids)
           const listed = this.status.listed + page.dids.length
-          await db
-            .updateTable('backfill_listing')
-            .set({
-              cursor: page.cursor ?? null,
-              listed,
-              ...(page.cursor ? {} : { completed_at: new Date() }),
-            })
-            .where('relay', '=', relay)
-            .where('collection', '=', collection)
-            .execute()
+          // the database being away holds the listing here, not back to a retry of the page
+          await retryWhileDatabaseUnavailable(
+            () =>
+              db
+                .updateTable('backfill_listing')
+                .set({
+                  cursor: page.cursor ?? null,
+                  listed,
+                  ...(page.cursor ? {} : { completed_at: new Date() }),
+                })
+                .where('relay', '=', relay)
+                .where('collection', '=', collection)
+                .execute(),
+            { signal: this.stop.signal },
+          )
           this.status.listed = listed
           this.opts.metrics?.backfillListed.set(listed)
           cursor = page.cursor

@@ -13,6 +13,7 @@ import {
   UpstreamFailureError,
   type XRPCError,
 } from '@atproto/xrpc-server'
+import { isDatabaseUnavailable } from '@plyr/db'
 import type { Response } from 'express'
 import type { Logger } from 'pino'
 import type { BrowserSessions } from '../oauth/browser-sessions.js'
@@ -184,6 +185,8 @@ export class ViewerAuthVerifier {
         ) {
           throw await expired()
         }
+        // the grant is read from the database: its being away is no fault of the PDS
+        if (isDatabaseUnavailable(err)) throw err
         logger.warn({ did, grant: grantId, err: String(err) }, 'could not restore a grant')
         throw new UpstreamFailureError("could not reach the account's PDS")
       }

@@ -1,15 +1,50 @@
-import { InternalServerError, XRPCError } from '@atproto/xrpc-server'
+import { InternalServerError, ResponseType, XRPCError } from '@atproto/xrpc-server'
+import { isDatabaseUnavailable } from '@plyr/db'
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express'
 import type { Logger } from 'pino'
 
+/** What every request answers while the database cannot be reached: 503, typed. */
+export class DatabaseUnavailableError extends XRPCError {
+  constructor() {
+    super(
+      ResponseType.NotEnoughResources,
+      'The database is unreachable; try again in a few seconds',
+      'DatabaseUnavailable',
+    )
+  }
+}
+
 /**
- * The one place unexpected errors become responses: typed XRPC errors pass through,
- * anything else is logged and answered as a bare 500 that leaks nothing.
+ * A failure because the database is away, as `DatabaseUnavailableError`; logged once per
+ * `everyMs` with how many requests it refused meanwhile (an outage refuses many).
+ */
+function databaseOutage(logger: Logger, everyMs = 5000) {
+  let loggedAt = 0
+  let refused = 0
+  return (err: unknown): DatabaseUnavailableError | undefined => {
+    if (!isDatabaseUnavailable(err)) return undefined
+    refused++
+    if (Date.now() - loggedAt >= everyMs) {
+      logger.warn({ err: String(err), refused }, 'database unreachable: answering 503')
+      loggedAt = Date.now()
+      refused = 0
+    }
+    return new DatabaseUnavailableError()
+  }
+}
+
+/**
+ * The one place unexpected errors become responses: typed XRPC errors pass through, the
+ * database being away is a 503 `DatabaseUnavailable`, anything else is logged and answered
+ * as a bare 500 that leaks nothing.
  */
 export function xrpcErrorParser(logger: Logger) {
+  const outage = databaseOutage(logger)
   return (err: unknown): XRPCError => {
     const parsed = XRPCError.fromError(err)
     if (err instanceof XRPCError || parsed.type !== 500) return parsed
+    const unavailable = outage(err)
+    if (unavailable) return unavailable
     logger.error({ err }, 'unhandled error in XRPC handler')
     return new InternalServerError('Internal Server Error')
   }
@@ -29,12 +64,15 @@ export function asyncRoute(handler: (req: Request, res: Response) => Promise<voi
 
 /**
  * The last handler of the plain routes: a typed XRPC error (a refused service JWT) passes
- * through as it would in XRPC; a client error express raised itself (a path with malformed
- * percent-encoding) keeps its status; anything else is logged and a bare 500.
+ * through as it would in XRPC; the database being away is a 503 `DatabaseUnavailable`; a
+ * client error express raised itself (a path with malformed percent-encoding) keeps its
+ * status; anything else is logged and a bare 500.
  */
 export function plainErrorHandler(logger: Logger): ErrorRequestHandler {
+  const outage = databaseOutage(logger)
   return (err: unknown, _req, res, next) => {
     if (res.headersSent) return next(err)
+    err = outage(err) ?? err
     if (err instanceof XRPCError && err.statusCode !== 500) {
       const { error, message } = err.payload
       sendError(res, err.statusCode, error ?? 'InvalidRequest', message ?? err.message)

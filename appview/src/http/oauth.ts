@@ -6,6 +6,7 @@ import {
   type OAuthSession,
 } from '@atproto/oauth-client-node'
 import { AuthRequiredError, InvalidRequestError } from '@atproto/xrpc-server'
+import { isDatabaseUnavailable } from '@plyr/db'
 import type { Request, Response } from 'express'
 import { checkSameOrigin } from '../auth/origin.js'
 import type { AppContext } from '../context.js'
@@ -77,6 +78,8 @@ export function oauthRoutes(ctx: AppContext) {
     try {
       url = await ctx.oauth.authorize(handle, JSON.stringify(appState))
     } catch (err) {
+      // the sign-in's state is stored before the browser is sent on: a 503, not a refusal
+      if (isDatabaseUnavailable(err)) throw err
       const [code, message] = loginFailure(err, handle)
       ctx.logger.info({ handle, err: String(err) }, 'sign-in could not start')
       return backWithError(res, state.returnTo, code, message)
@@ -113,6 +116,7 @@ export function oauthRoutes(ctx: AppContext) {
       ;({ grantId, session } = done)
       state = parseAppState(done.appState)
     } catch (err) {
+      if (isDatabaseUnavailable(err)) throw err
       const appState = parseAppState(err instanceof OAuthCallbackError ? err.state : undefined)
       const [code, message] = callbackFailure(err, params)
       ctx.logger.info({ code, err: String(err) }, 'sign-in did not complete')

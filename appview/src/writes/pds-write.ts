@@ -12,6 +12,7 @@ import {
   UpstreamFailureError,
   XRPCError,
 } from '@atproto/xrpc-server'
+import { isDatabaseUnavailable } from '@plyr/db'
 import type { CollectionNsid, RecordName } from '@plyr/lexicons'
 import type { SignedInCredentials } from '../auth/viewer-auth.js'
 import type { AppContext } from '../context.js'
@@ -67,17 +68,26 @@ export async function writeRecord(
   const uri = (sent.uri ?? `at://${account.did}/${collection}/${write.rkey}`) as AtUriString
   const rkey = uri.split('/').at(-1)!
   if (sent.commit) {
-    await ctx.applyWrites([
-      {
-        op: write.op,
-        did: account.did,
-        collection,
-        rkey,
-        uri,
-        rev: sent.commit.rev,
-        ...(write.op === 'delete' ? {} : { cid: sent.cid, record, recordJson: write.record }),
-      } as RecordWrite,
-    ])
+    await ctx
+      .applyWrites([
+        {
+          op: write.op,
+          did: account.did,
+          collection,
+          rkey,
+          uri,
+          rev: sent.commit.rev,
+          ...(write.op === 'delete' ? {} : { cid: sent.cid, record, recordJson: write.record }),
+        } as RecordWrite,
+      ])
+      .catch((err: unknown) => {
+        // the PDS has the write: an error now would have the client make it a second time
+        if (!isDatabaseUnavailable(err)) throw err
+        ctx.logger.warn(
+          { uri, err: String(err) },
+          'the database is unreachable: the write shows once the stream has it',
+        )
+      })
   } else {
     // a PDS that does not say which commit it made: the stream brings the record
     ctx.logger.warn({ uri }, 'the PDS named no commit: the write shows once the stream has it')

@@ -2,6 +2,7 @@ import type { IdResolver } from '@atproto/identity'
 import { parseAccount, parseCommitAuthenticated, parseIdentity, type Event } from '@atproto/sync'
 import { Subscription } from '@atproto/xrpc-server'
 import { com } from '@plyr/lexicons'
+import { retryWhileDatabaseUnavailable } from '@plyr/db'
 import type { Logger } from 'pino'
 import type { IndexEvent } from '../events.js'
 import type { Processor } from '../processor.js'
@@ -52,7 +53,10 @@ export class FirehoseSource {
       signal: this.abort.signal,
       maxReconnectSeconds: opts.maxReconnectSeconds ?? 30,
       getParams: async () => {
-        const cursor = await opts.loadCursor(this.name)
+        const cursor = await retryWhileDatabaseUnavailable(() => opts.loadCursor(this.name), {
+          signal: this.abort.signal,
+          onRetry: (err, attempt, delayMs) => this.databaseAway(err, attempt, delayMs),
+        })
         return cursor === undefined ? undefined : { cursor }
       },
       validate: (value) => {
@@ -82,7 +86,14 @@ export class FirehoseSource {
           const events = await this.parse(msg, wanted)
           // Resume re-reads this message: its ops are idempotent, and a crash between two
           // of them can lose nothing.
-          await opts.processor.apply(events, { source: this.name, value: seq - 1 })
+          // while the database is away the message is retried, the subscription waiting
+          await retryWhileDatabaseUnavailable(
+            () => opts.processor.apply(events, { source: this.name, value: seq - 1 }),
+            {
+              signal: this.abort.signal,
+              onRetry: (err, attempt, delayMs) => this.databaseAway(err, attempt, delayMs),
+            },
+          )
           const time = 'time' in msg && typeof msg.time === 'string' ? Date.parse(msg.time) : NaN
           this.health.processed(opts.url, Number.isNaN(time) ? undefined : time)
         }
@@ -121,6 +132,18 @@ export class FirehoseSource {
       logger.warn({ err: String(err) }, 'firehose: skipping a message that failed verification')
     }
     return []
+  }
+
+  /** A message (or the cursor) waits for the database: said once, then every 20 tries. */
+  private databaseAway(err: unknown, attempt: number, delayMs: number): void {
+    this.health.writeFailed(err)
+    this.opts.onError?.('database_unavailable')
+    if (attempt === 1 || attempt % 20 === 0) {
+      this.opts.logger.warn(
+        { err: String(err), attempt, retryInMs: delayMs },
+        'firehose: the database is unreachable; retrying the message, the stream waiting',
+      )
+    }
   }
 
   async destroy(): Promise<void> {

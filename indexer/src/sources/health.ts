@@ -14,6 +14,8 @@ export type SourceHealth = {
   state: 'connecting' | 'connected' | 'unreachable' | 'stopped'
   /** Now minus the time of the newest event processed, when there is one. */
   lagMs: number | null
+  /** Why the batch being written fails (the database is away; it is retried), else null. */
+  writeError: string | null
   hosts: HostHealth[]
 }
 
@@ -21,6 +23,7 @@ export class HealthTracker {
   private readonly hosts: HostHealth[]
   private state: SourceHealth['state'] = 'connecting'
   private lastEventTime: number | null = null
+  private writeError: string | null = null
 
   constructor(
     private readonly source: SourceHealth['source'],
@@ -59,8 +62,14 @@ export class HealthTracker {
     if (this.hosts.every((h) => h.state !== 'connected')) this.state = 'unreachable'
   }
 
+  /** Writing (or reading the cursor) failed; cleared by the next batch written. */
+  writeFailed(err: unknown): void {
+    this.writeError = String(err)
+  }
+
   /** `eventTime`: when the newest processed event happened upstream (ms since epoch). */
   processed(url: string, eventTime: number | undefined): void {
+    this.writeError = null
     this.host(url).lastEventAt = new Date().toISOString()
     if (eventTime !== undefined) this.lastEventTime = eventTime
   }
@@ -75,6 +84,7 @@ export class HealthTracker {
       source: this.source,
       state: this.state,
       lagMs: this.lastEventTime === null ? null : Math.max(0, Date.now() - this.lastEventTime),
+      writeError: this.writeError,
       hosts: this.hosts.map((h) => ({ ...h })),
     }
   }

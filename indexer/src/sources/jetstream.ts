@@ -1,3 +1,4 @@
+import { retryWhileDatabaseUnavailable } from '@plyr/db'
 import type { Logger } from 'pino'
 import WebSocket from 'ws'
 import type { IndexEvent } from '../events.js'
@@ -50,7 +51,15 @@ export class JetstreamSource {
     let failures = 0
     for (let i = 0; !this.abort.signal.aborted; i = (i + 1) % urls.length) {
       const url = urls[i]!
-      const delivered = await this.connectOnce(url)
+      let delivered = false
+      try {
+        delivered = await this.connectOnce(url)
+      } catch (err) {
+        // the saved cursor could not be read (the database is away, and stopping ended the
+        // wait for it, or it failed otherwise): try again as for a failed connection
+        this.health.writeFailed(err)
+        logger.error({ err }, 'jetstream: could not read the saved cursor')
+      }
       if (this.abort.signal.aborted) break
       failures = delivered ? 0 : failures + 1
       const delay = Math.min(this.opts.maxBackoffMs ?? 30_000, 250 * 2 ** Math.min(failures, 10))
@@ -65,7 +74,11 @@ export class JetstreamSource {
   /** One connection, until it closes. Resolves whether it delivered any event. */
   private async connectOnce(url: string): Promise<boolean> {
     const { opts } = this
-    const saved = await opts.loadCursor(this.name)
+    // while the database is away, wait for it here rather than read without a cursor
+    const saved = await retryWhileDatabaseUnavailable(() => opts.loadCursor(this.name), {
+      signal: this.abort.signal,
+      onRetry: (err, attempt, delayMs) => this.databaseAway(err, attempt, delayMs),
+    })
     const subscribe = new URL('/subscribe', url)
     for (const c of opts.collections) subscribe.searchParams.append('wantedCollections', c)
     if (saved !== undefined) {
@@ -101,13 +114,22 @@ export class JetstreamSource {
           socket.resume()
         }
         try {
-          await opts.processor.apply(
-            batch.map((b) => b.event),
-            { source: this.name, value: last },
+          // while the database is away the batch is retried, the socket paused behind it
+          await retryWhileDatabaseUnavailable(
+            () =>
+              opts.processor.apply(
+                batch.map((b) => b.event),
+                { source: this.name, value: last },
+              ),
+            {
+              signal: this.abort.signal,
+              onRetry: (err, attempt, delayMs) => this.databaseAway(err, attempt, delayMs),
+            },
           )
           this.health.processed(url, Math.floor(last / 1000))
         } catch (err) {
-          // nothing of this batch committed: end the connection and resume from the cursor
+          // its cursor not saved, the batch is read again: end the connection and resume
+          // from the cursor
           failure = err
           opts.onError?.('batch_failed')
           opts.logger.error(
@@ -172,6 +194,18 @@ export class JetstreamSource {
     await drain()
     if (!this.abort.signal.aborted && !failure) this.health.failed(url, 'connection closed')
     return delivered
+  }
+
+  /** A batch (or the cursor) waits for the database: said once, then every 20 tries. */
+  private databaseAway(err: unknown, attempt: number, delayMs: number): void {
+    this.health.writeFailed(err)
+    this.opts.onError?.('database_unavailable')
+    if (attempt === 1 || attempt % 20 === 0) {
+      this.opts.logger.warn(
+        { err: String(err), attempt, retryInMs: delayMs },
+        'jetstream: the database is unreachable; retrying the batch, the stream paused',
+      )
+    }
   }
 
   async destroy(): Promise<void> {

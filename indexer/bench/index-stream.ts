@@ -1,9 +1,13 @@
 // Child process of the benchmark: indexes the stream at BENCH_STREAM_URL into
 // DATABASE_URL through the production Indexer (Jetstream source, processor, plugins),
 // with the configured INDEXER_BATCH_SIZE, until the cursor reaches BENCH_LAST_TIME_US.
-// Prints {"seconds","peak_rss_mb","cpu_s","postgres_cpu_s"}: the CPU time of this process
-// and of its Postgres backends while indexing (null when Postgres runs elsewhere).
+// Prints {"seconds","peak_rss_mb","cpu_s","postgres_cpu_s","stop_seconds"}: the CPU time
+// of this process and of its Postgres backends while indexing (null when Postgres runs
+// elsewhere), and how long stopping took. With BENCH_PLC=unreachable, identities are
+// looked up the production way in a PLC directory that accepts connections and never
+// answers, and are left unresolved.
 import { readFileSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { Database } from '@plyr/db'
 import { sql } from 'kysely'
 import { pino } from 'pino'
@@ -14,12 +18,29 @@ import { loadCursor } from '../src/store/cursors.js'
 const lastTimeUs = Number(process.env.BENCH_LAST_TIME_US)
 const database = await Database.open({ databaseUrl: process.env.DATABASE_URL! })
 await database.migrate()
+const plcUnreachable = process.env.BENCH_PLC === 'unreachable'
+/** A PLC directory that takes every connection and never answers. */
+async function blackholePlc(): Promise<string> {
+  const server = createServer(() => {}).listen(0, '127.0.0.1')
+  await new Promise((resolve) => server.once('listening', resolve))
+  server.unref()
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
 const cfg = {
-  ...indexerConfigFromEnv({ ...process.env, JETSTREAM_URL: process.env.BENCH_STREAM_URL }),
+  ...indexerConfigFromEnv({
+    ...process.env,
+    JETSTREAM_URL: process.env.BENCH_STREAM_URL,
+    ...(plcUnreachable && {
+      PLC_URL: await blackholePlc(),
+      IDENTITY_ALLOW_PRIVATE_NETWORK: 'true',
+    }),
+  }),
   backfillNewActors: false,
 }
 // the stream's DIDs are synthetic: identities come from a table, not a PLC directory
-const lookup = async (did: string) => ({ handle: `${did.slice(8)}.bench.test`, displayName: null })
+const lookup = plcUnreachable
+  ? undefined
+  : async (did: string) => ({ handle: `${did.slice(8)}.bench.test`, displayName: null })
 // logs go to stderr: stdout carries only the result line
 const indexer = await Indexer.create(
   cfg,
@@ -61,8 +82,10 @@ const seconds = (performance.now() - started) / 1000
 const cpu = process.cpuUsage(cpuBefore)
 const postgresAfter = await postgresCpu()
 // handles are resolved in the background: let them finish, so both runs' rows compare
-await indexer.identities.drain()
+if (!plcUnreachable) await indexer.identities.drain()
+const stopping = performance.now()
 await indexer.destroy()
+const stopSeconds = (performance.now() - stopping) / 1000
 await database.destroy()
 console.log(
   JSON.stringify({
@@ -71,5 +94,6 @@ console.log(
     cpu_s: (cpu.user + cpu.system) / 1e6,
     postgres_cpu_s:
       postgresBefore === null || postgresAfter === null ? null : postgresAfter - postgresBefore,
+    stop_seconds: stopSeconds,
   }),
 )

@@ -4,6 +4,8 @@
 // both that way and through the naive baseline (one transaction per event, ~100 events a
 // second: the whole stream would take over half an hour), checks both databases hold the
 // same rows, and prints one JSON line. The ratio is the prefix's, both ways in this run.
+// The whole stream is indexed once more with the PLC directory unreachable (connections
+// accepted, never answered), for the rate and the time to stop with lookups pending.
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
@@ -51,10 +53,18 @@ type RunResult = {
   peak_rss_mb: number
   cpu_s: number
   postgres_cpu_s: number | null
+  stop_seconds: number
 }
 
-async function run(url: string, batchSize: number, stream: { url: string; lastTimeUs: number }) {
-  process.stderr.write(`bench:indexer: indexing with ${batchSize} event(s) per transaction...\n`)
+async function run(
+  url: string,
+  batchSize: number,
+  stream: { url: string; lastTimeUs: number },
+  { plcUnreachable = false } = {},
+) {
+  process.stderr.write(
+    `bench:indexer: indexing with ${batchSize} event(s) per transaction${plcUnreachable ? ', the PLC directory unreachable' : ''}...\n`,
+  )
   const { result } = child(
     'index-stream.ts',
     {
@@ -62,6 +72,7 @@ async function run(url: string, batchSize: number, stream: { url: string; lastTi
       BENCH_STREAM_URL: stream.url,
       BENCH_LAST_TIME_US: String(stream.lastTimeUs),
       INDEXER_BATCH_SIZE: String(batchSize),
+      BENCH_PLC: plcUnreachable ? 'unreachable' : 'table',
     },
     { flags: indexerFlags },
   )
@@ -118,11 +129,14 @@ const server = child('serve-stream.ts', {}, { untilExit: false })
 type Stream = { url: string; lastTimeUs: number; events: number }
 const stream = (await server.result) as Stream & { prefix: Stream }
 // named after this process, so that runs at the same time keep to their own databases
-const databases = ['', '_prefix', '_baseline'].map((s) => `plyr_bench_indexer${s}_${process.pid}`)
+const databases = ['', '_prefix', '_baseline', '_noplc'].map(
+  (s) => `plyr_bench_indexer${s}_${process.pid}`,
+)
 try {
-  const [fullUrl, fastUrl, naiveUrl] = await Promise.all(databases.map(recreateDatabase))
+  const [fullUrl, fastUrl, naiveUrl, noPlcUrl] = await Promise.all(databases.map(recreateDatabase))
   const { batchSize } = indexerConfigFromEnv()
   const fast = await run(fullUrl!, batchSize, stream)
+  const noPlc = await run(noPlcUrl!, batchSize, stream, { plcUnreachable: true })
   const fastPrefix = await run(fastUrl!, batchSize, stream.prefix)
   const naive = await run(naiveUrl!, 1, stream.prefix)
   const [a, b] = [await digest(fastUrl!), await digest(naiveUrl!)]
@@ -135,6 +149,11 @@ try {
     JSON.stringify({
       events: stream.events,
       events_per_s: Math.round(stream.events / fast.seconds),
+      // the whole stream again with every identity lookup hanging (a PLC directory out of
+      // reach): lookups run in the background, so the rate should hold; and SIGTERM-like
+      // shutdown with thousands of lookups pending
+      plc_unreachable_events_per_s: Math.round(stream.events / noPlc.seconds),
+      plc_unreachable_stop_s: Number(noPlc.stop_seconds.toFixed(2)),
       compared_events: stream.prefix.events,
       prefix_events_per_s: Math.round(prefixEps),
       baseline_events_per_s: Math.round(baseline),

@@ -44,7 +44,6 @@ describe(`identity resolver on ${testDatabaseKind()}`, () => {
       logger,
       idleMs: 20,
     })
-    resolver.start()
     const outcomes = await processor.apply([
       put('create', aurora, T, 'a1', 1, trackRecord('Northern Static')),
       put('create', basil, T, 'b1', 2, trackRecord('Low Tide Waltz')),
@@ -53,9 +52,10 @@ describe(`identity resolver on ${testDatabaseKind()}`, () => {
     const tracks = await database.db.selectFrom('track').select('title').execute()
     expect(tracks.map((t) => t.title).sort()).toEqual(['Low Tide Waltz', 'Northern Static'])
     expect(await actor(aurora)).toMatchObject({ handle: null, pds: null })
-    resolver.notify()
-    // both lookups are taken (and hang); stopping does not wait for them
-    for (let i = 0; asked.length < 2 && i < 500; i++) await new Promise((r) => setTimeout(r, 20))
+    // started once both are due, so one round takes both (and hangs on them); stopping
+    // does not wait for them
+    resolver.start()
+    for (let i = 0; asked.length < 2 && i < 3000; i++) await new Promise((r) => setTimeout(r, 20))
     expect(asked.sort()).toEqual([aurora, basil])
     await resolver.destroy()
     // what was taken and never answered is due again for the next start

@@ -10,4 +10,5 @@ export {
   isDatabaseUnavailable,
   QueryDeadlineError,
   retryWhileDatabaseUnavailable,
+  warnWhileDatabaseUnavailable,
 } from './unavailable.js'

@@ -87,6 +87,20 @@ export async function retryWhileDatabaseUnavailable<T>(
   }
 }
 
+/**
+ * An `onRetry` that warns through `logger` that the database is away: on the first
+ * failure, then every 20th, so a long outage is said without flooding the log.
+ */
+export function warnWhileDatabaseUnavailable(
+  logger: { warn: (obj: object, msg: string) => void },
+  message: string,
+): NonNullable<RetryOptions['onRetry']> {
+  return (err, attempt, retryInMs) => {
+    if (attempt === 1 || attempt % 20 === 0)
+      logger.warn({ err: String(err), attempt, retryInMs }, message)
+  }
+}
+
 function wait(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {

@@ -1,5 +1,9 @@
 import { type Identity, pdsEndpoint, xrpcGet } from '@plyr/core'
-import { type IndexSchema, retryWhileDatabaseUnavailable } from '@plyr/db'
+import {
+  type IndexSchema,
+  retryWhileDatabaseUnavailable,
+  warnWhileDatabaseUnavailable,
+} from '@plyr/db'
 import { isValidTid } from '@atproto/syntax'
 import { trace } from '@opentelemetry/api'
 import type { Kysely } from 'kysely'
@@ -226,14 +230,10 @@ export class Backfiller implements AsyncDisposable {
   private waitingForDatabase<T>(write: () => Promise<T>): Promise<T> {
     return retryWhileDatabaseUnavailable(write, {
       signal: this.stop.signal,
-      onRetry: (err, attempt, retryInMs) => {
-        if (attempt === 1 || attempt % 20 === 0) {
-          this.opts.logger.warn(
-            { err: String(err), attempt, retryInMs },
-            'backfill: the database is unreachable; waiting for it',
-          )
-        }
-      },
+      onRetry: warnWhileDatabaseUnavailable(
+        this.opts.logger,
+        'backfill: the database is unreachable; waiting for it',
+      ),
     })
   }
 

@@ -1,5 +1,9 @@
 import type { ActorLookup } from '@plyr/core'
-import { type IndexSchema, retryWhileDatabaseUnavailable } from '@plyr/db'
+import {
+  type IndexSchema,
+  retryWhileDatabaseUnavailable,
+  warnWhileDatabaseUnavailable,
+} from '@plyr/db'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { IndexerMetrics } from './metrics.js'
@@ -147,14 +151,10 @@ export class IdentityResolver implements AsyncDisposable {
   private waitingForDatabase<T>(write: () => Promise<T>): Promise<T> {
     return retryWhileDatabaseUnavailable(write, {
       signal: this.stop.signal,
-      onRetry: (err, attempt, retryInMs) => {
-        if (attempt === 1 || attempt % 20 === 0) {
-          this.opts.logger.warn(
-            { err: String(err), attempt, retryInMs },
-            'identity resolver: the database is unreachable; waiting for it',
-          )
-        }
-      },
+      onRetry: warnWhileDatabaseUnavailable(
+        this.opts.logger,
+        'identity resolver: the database is unreachable; waiting for it',
+      ),
     })
   }
 

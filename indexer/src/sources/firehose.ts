@@ -2,7 +2,7 @@ import type { IdResolver } from '@atproto/identity'
 import { parseAccount, parseCommitAuthenticated, parseIdentity, type Event } from '@atproto/sync'
 import { Subscription } from '@atproto/xrpc-server'
 import { com } from '@plyr/lexicons'
-import { retryWhileDatabaseUnavailable } from '@plyr/db'
+import { retryWhileDatabaseUnavailable, warnWhileDatabaseUnavailable } from '@plyr/db'
 import type { Logger } from 'pino'
 import type { IndexEvent } from '../events.js'
 import type { Processor } from '../processor.js'
@@ -138,12 +138,10 @@ export class FirehoseSource {
   private databaseAway(err: unknown, attempt: number, delayMs: number): void {
     this.health.writeFailed(err)
     this.opts.onError?.('database_unavailable')
-    if (attempt === 1 || attempt % 20 === 0) {
-      this.opts.logger.warn(
-        { err: String(err), attempt, retryInMs: delayMs },
-        'firehose: the database is unreachable; retrying the message, the stream waiting',
-      )
-    }
+    warnWhileDatabaseUnavailable(
+      this.opts.logger,
+      'firehose: the database is unreachable; retrying the message, the stream waiting',
+    )(err, attempt, delayMs)
   }
 
   async destroy(): Promise<void> {

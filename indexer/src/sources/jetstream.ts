@@ -1,4 +1,4 @@
-import { retryWhileDatabaseUnavailable } from '@plyr/db'
+import { retryWhileDatabaseUnavailable, warnWhileDatabaseUnavailable } from '@plyr/db'
 import type { Logger } from 'pino'
 import WebSocket from 'ws'
 import type { IndexEvent } from '../events.js'
@@ -200,12 +200,10 @@ export class JetstreamSource {
   private databaseAway(err: unknown, attempt: number, delayMs: number): void {
     this.health.writeFailed(err)
     this.opts.onError?.('database_unavailable')
-    if (attempt === 1 || attempt % 20 === 0) {
-      this.opts.logger.warn(
-        { err: String(err), attempt, retryInMs: delayMs },
-        'jetstream: the database is unreachable; retrying the batch, the stream paused',
-      )
-    }
+    warnWhileDatabaseUnavailable(
+      this.opts.logger,
+      'jetstream: the database is unreachable; retrying the batch, the stream paused',
+    )(err, attempt, delayMs)
   }
 
   async destroy(): Promise<void> {

@@ -9,6 +9,8 @@ export default defineConfig({
       process.env.PLYR_TEST_DATABASE === 'postgres'
         ? configDefaults.exclude
         : [...configDefaults.exclude, '**/*.postgres.test.ts'],
+    // the AppView under test serves the web client: built once per run, as npm start does
+    globalSetup: ['client/build-for-tests.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // the dev network's PDS and the databases are real: keep parallelism modest on 2 cores

@@ -1,0 +1,163 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium } from './browser.js'
+import { type DemoPlyr, startDemoPlyr } from './web-client-network.js'
+
+/** The active audio element's state, as the player drives it. */
+function audioState(page: Page) {
+  return page.evaluate(() => {
+    const audio = document.querySelector<HTMLAudioElement>('audio[data-active]')!
+    return { time: audio.currentTime, paused: audio.paused, src: audio.currentSrc }
+  })
+}
+
+async function waitForTime(page: Page, atLeast: number): Promise<void> {
+  await page.waitForFunction(
+    (t) => (document.querySelector<HTMLAudioElement>('audio[data-active]')?.currentTime ?? 0) >= t,
+    atLeast,
+    { timeout: 30_000 },
+  )
+}
+
+function queueTitles(page: Page): Promise<string[]> {
+  return page
+    .locator('plyr-player-bar section[aria-label="Queue"] li .title button')
+    .allInnerTexts()
+}
+
+describe('the web client against the demo network', { timeout: 120_000 }, () => {
+  let demo: DemoPlyr
+  let browser: Browser
+  let context: BrowserContext
+
+  beforeAll(async () => {
+    demo = await startDemoPlyr()
+    browser = await launchChromium(['--autoplay-policy=no-user-gesture-required'])
+  }, 180_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await demo?.[Symbol.asyncDispose]()
+  })
+
+  async function freshPage(): Promise<Page> {
+    await context?.close()
+    context = await browser.newContext({ locale: 'en-US' })
+    return context.newPage()
+  }
+
+  it('plays a demo track from home: time advances, title and Media Session follow', async () => {
+    const page = await freshPage()
+    await page.goto(`${demo.url}/`)
+    await page.getByRole('heading', { name: 'Newest' }).waitFor()
+    await page.getByRole('button', { name: 'Play Coda by Cleo Moreau' }).first().click()
+    await waitForTime(page, 1)
+    const state = await audioState(page)
+    expect(state.paused).toBe(false)
+    const coda = demo.demo.artists[2]!.tracks[2]!
+    expect(state.src).toBe(
+      `${demo.url}/audio/${coda.uri.slice('at://'.length).replace(/\/[^/]+\//, '/')}`,
+    )
+    await page.waitForFunction(() => document.title === 'Coda – Cleo Moreau • plyr')
+    const metadata = await page.evaluate(() => {
+      const m = navigator.mediaSession.metadata!
+      return { title: m.title, artist: m.artist, artwork: m.artwork.map((a) => a.src) }
+    })
+    expect(metadata).toEqual({
+      title: 'Coda',
+      artist: 'Cleo Moreau',
+      artwork: [`${demo.media.url}/cleo-2.jpg`],
+    })
+    // navigating keeps the player going: same element, still playing
+    await page.getByRole('link', { name: 'Cleo Moreau' }).first().click()
+    await page.getByRole('heading', { name: 'Cleo Moreau' }).waitFor()
+    const before = (await audioState(page)).time
+    await waitForTime(page, before + 1)
+    expect((await audioState(page)).paused).toBe(false)
+    // pausing from the bar
+    await page.locator('plyr-player-bar').getByRole('button', { name: 'Pause' }).click()
+    await page.waitForFunction(
+      () => document.querySelector<HTMLAudioElement>('audio[data-active]')!.paused,
+    )
+  })
+
+  it('seeks by clicking the seek bar, and from a timed comment on the track page', async () => {
+    const page = await freshPage()
+    const track = demo.demo.artists[0]!.tracks[0]!
+    await page.goto(`${demo.url}${demo.pagePath('track', track.uri)}`)
+    await page.getByRole('heading', { name: track.title }).waitFor()
+    // comments in playback order, with their timestamps
+    const stamps = await page.getByRole('button', { name: /^Play from / }).allInnerTexts()
+    expect(stamps.length).toBeGreaterThan(1)
+    const seconds = stamps.map((s) => Number(s.split(':')[0]) * 60 + Number(s.split(':')[1]))
+    expect(seconds).toEqual([...seconds].sort((a, b) => a - b))
+    // clicking one plays the track from there
+    await page
+      .getByRole('button', { name: /^Play from / })
+      .last()
+      .click()
+    await waitForTime(page, seconds.at(-1)!)
+    expect((await audioState(page)).time).toBeLessThan(seconds.at(-1)! + 5)
+    // clicking the player's seek bar three quarters along
+    const bar = page.locator('plyr-player-bar plyr-seek-bar')
+    const box = (await bar.boundingBox())!
+    await page.mouse.click(box.x + box.width * 0.25, box.y + box.height / 2)
+    const at = (await audioState(page)).time
+    expect(at).toBeGreaterThan(track.duration * 0.25 - 2)
+    expect(at).toBeLessThan(track.duration * 0.25 + 3)
+  })
+
+  it('keeps a reordered queue across a reload without playing, and in step across tabs', async () => {
+    const page = await freshPage()
+    await page.goto(`${demo.url}/`)
+    await page.getByRole('heading', { name: 'Newest' }).waitFor()
+    for (const title of ['Coda', 'Night Bus', 'Glass Harbor']) {
+      await page
+        .getByRole('button', { name: `Add ${title} to the queue` })
+        .last()
+        .click()
+    }
+    await page.locator('plyr-player-bar').getByRole('button', { name: 'Queue' }).click()
+    expect(await queueTitles(page)).toEqual([
+      'Coda · Cleo Moreau',
+      'Night Bus · Cleo Moreau',
+      'Glass Harbor · Aurora Vale',
+    ])
+    // drag the last to the top, then move the (now) second down with the keyboard button
+    const rows = page.locator('plyr-player-bar section[aria-label="Queue"] li')
+    await rows.nth(2).dragTo(rows.nth(0))
+    await page.getByRole('button', { name: 'Move Coda down' }).click()
+    const order = ['Glass Harbor · Aurora Vale', 'Night Bus · Cleo Moreau', 'Coda · Cleo Moreau']
+    expect(await queueTitles(page)).toEqual(order)
+
+    const second = await context.newPage()
+    await second.goto(`${demo.url}/`)
+    await second.locator('plyr-player-bar').getByRole('button', { name: 'Queue' }).click()
+    expect(await queueTitles(second)).toEqual(order)
+    // a change in one tab shows in the other
+    await second.getByRole('button', { name: 'Remove Night Bus' }).click()
+    await expect.poll(() => queueTitles(page)).toEqual([order[0], order[2]])
+    // playing in one tab pauses the other
+    const inQueue = (p: Page) => p.locator('plyr-player-bar section[aria-label="Queue"]')
+    await inQueue(page)
+      .getByRole('button', { name: `Play ${order[0]!.replace(' · ', ' by ')}` })
+      .click()
+    await waitForTime(page, 0.5)
+    await inQueue(second)
+      .getByRole('button', { name: `Play ${order[2]!.replace(' · ', ' by ')}` })
+      .click()
+    await waitForTime(second, 0.5)
+    await page.waitForFunction(
+      () => document.querySelector<HTMLAudioElement>('audio[data-active]')!.paused,
+    )
+    await second.close()
+
+    await page.reload()
+    await page.locator('plyr-player-bar').getByRole('button', { name: 'Queue' }).click()
+    expect(await queueTitles(page)).toEqual([order[0], order[2]])
+    expect((await audioState(page)).paused).toBe(true)
+    expect(await page.locator('plyr-player-bar button.play').getAttribute('aria-label')).toBe(
+      'Play',
+    )
+  })
+})

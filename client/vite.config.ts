@@ -8,5 +8,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     modulePreload: { polyfill: false },
+    // the app, and the compact player other sites frame
+    rollupOptions: { input: { index: 'index.html', embed: 'embed.html' } },
   },
 })

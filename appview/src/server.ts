@@ -9,7 +9,7 @@ import { type AppContext, type AppDeps, createAppContext } from './context.js'
 import { AUDIO_PREFIX, audioHandler } from './http/audio.js'
 import { didDocumentHandler } from './http/did-document.js'
 import { asyncRoute, plainErrorHandler, xrpcErrorParser } from './http/errors.js'
-import { CLIENT_ROUTES, webClient } from './http/client.js'
+import { CLIENT_ROUTES, EMBED_ROUTES, webClient } from './http/client.js'
 import { healthHandler } from './http/health.js'
 import { indexHandler } from './http/index-page.js'
 import { oauthRoutes } from './http/oauth.js'
@@ -40,6 +40,7 @@ export class AppViewServer implements AsyncDisposable {
     if (client) {
       app.use(client.assets)
       app.get(CLIENT_ROUTES, asyncRoute(client.page))
+      app.get(EMBED_ROUTES, client.embed)
     } else {
       if (ctx.cfg.clientDir)
         ctx.logger.warn({ dir: ctx.cfg.clientDir }, 'the web client is not built')

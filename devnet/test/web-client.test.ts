@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from './browser.js'
-import { type DemoPlyr, startDemoPlyr } from './web-client-network.js'
+import { type DemoPlyr, NS, startDemoPlyr } from './web-client-network.js'
 
 /** The active audio element's state, as the player drives it. */
 function audioState(page: Page) {
@@ -159,5 +159,72 @@ describe('the web client against the demo network', { timeout: 120_000 }, () => 
     expect(await page.locator('plyr-player-bar button.play').getAttribute('aria-label')).toBe(
       'Play',
     )
+  })
+
+  it('the embed player plays, in a page any site may frame', async () => {
+    const page = await freshPage()
+    const album = demo.demo.album
+    const res = await page.goto(
+      `${demo.url}${demo.pagePath('album', album.uri).replace('/album/', '/embed/album/')}`,
+    )
+    expect(res!.headers()['content-security-policy']).toContain('frame-ancestors *')
+    const tracks = page.locator('plyr-embed ol button')
+    await expect
+      .poll(() => tracks.allInnerTexts())
+      .toEqual(['1. Northern Static · Aurora Vale', '2. Glass Harbor · Aurora Vale'])
+    await page.locator('plyr-embed').getByRole('button', { name: 'Play', exact: true }).click()
+    await waitForTime(page, 1)
+    expect((await audioState(page)).paused).toBe(false)
+    await tracks.nth(1).click()
+    await page.waitForFunction(() => document.title.startsWith('Glass Harbor'))
+    await waitForTime(page, 0.5)
+  })
+
+  it('shows user text as text: the XSS strings appear literally and nothing runs', async () => {
+    const xss = `"><script>window.pwned=1</script><img src=x onerror="window.pwned=2">`
+    const mallory = await demo.net.createAccount('mallory')
+    await mallory.client.putRecord(
+      { $type: 'app.bsky.actor.profile', displayName: `M <img src=x onerror="window.pwned=3">` },
+      'self',
+    )
+    const created = await mallory.client.createRecord({
+      $type: `${NS}.track`,
+      title: `T ${xss}`,
+      artist: 'Mallory',
+      fileType: 'mp3',
+      description: `D ${xss}`,
+      audioUrl: `${demo.media.url}/basil-0.mp3`,
+      createdAt: new Date().toISOString(),
+    })
+    await mallory.client.createRecord({
+      $type: `${NS}.comment`,
+      subject: { uri: created.body.uri, cid: created.body.cid },
+      text: `C ${xss}`,
+      timestampMs: 1000,
+      createdAt: new Date().toISOString(),
+    })
+    const page = await freshPage()
+    const dialogs: string[] = []
+    page.on('dialog', (d) => {
+      dialogs.push(d.message())
+      void d.dismiss()
+    })
+    const path = demo.pagePath('track', created.body.uri)
+    await expect
+      .poll(async () => (await page.goto(`${demo.url}${path}`))!.status(), { timeout: 30_000 })
+      .toBe(200)
+    await page.getByRole('heading', { name: `T ${xss}` }).waitFor()
+    await expect.poll(() => page.locator('.comment-text').allInnerTexts()).toEqual([`C ${xss}`])
+    expect(await page.locator('.description').innerText()).toBe(`D ${xss}`)
+    await page.goto(`${demo.url}/`)
+    await page
+      .getByRole('link', { name: `T ${xss}` })
+      .first()
+      .waitFor()
+    await page.goto(`${demo.url}/search?q=${encodeURIComponent('T "><script>')}`)
+    await page.getByRole('heading', { name: /^Results for/ }).waitFor()
+    expect(await page.locator('img[src="x"]').count()).toBe(0)
+    expect(await page.evaluate(() => (window as { pwned?: number }).pwned)).toBeUndefined()
+    expect(dialogs).toEqual([])
   })
 })

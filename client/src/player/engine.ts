@@ -1,19 +1,7 @@
 import { formatTitle } from '../title.js'
-import {
-  currentTrack,
-  goTo,
-  nextIndex,
-  type PlayerState,
-  previousIndex,
-  type QueueTrack,
-} from './queue.js'
+import { gainFactor } from './loudness.js'
+import { currentTrack, goTo, nextIndex, type PlayerState, previousIndex } from './queue.js'
 import type { PlayerStore } from './store.js'
-
-/** The volume factor of a track's gain (hundredths of a dB), attenuating only. */
-export function gainFactor(track: QueueTrack | undefined, normalize: boolean): number {
-  if (!normalize || track?.loudnessGain === undefined) return 1
-  return Math.min(1, 10 ** (track.loudnessGain / 100 / 20))
-}
 
 /**
  * Plays the store's current entry. Two audio elements take turns: while one plays, the
@@ -229,7 +217,7 @@ export class AudioEngine extends EventTarget {
   }
 
   applyVolume(state: PlayerState = this.store.state): void {
-    const factor = gainFactor(currentTrack(state), state.normalize)
+    const factor = gainFactor(currentTrack(state)?.loudnessGain, state.normalize)
     for (const el of this.elements) {
       el.volume = Math.max(0, Math.min(1, state.volume * factor))
       el.muted = state.muted

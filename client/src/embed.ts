@@ -7,6 +7,7 @@ import { artistName, formatTime } from './format.js'
 import { listPath, trackPath } from './links.js'
 import { gainFactor } from './player/loudness.js'
 import { loadPeaks } from './player/peaks.js'
+import { PlayReporter } from './player/play-report.js'
 
 /**
  * The compact player other sites frame (`/embed/<track|album|playlist>/<did>/<rkey>`): one
@@ -27,6 +28,7 @@ export class PlyrEmbed extends LitElement {
   declare error: string
   declare peaks: number[] | null
   private readonly audio = new Audio()
+  private readonly plays = new PlayReporter()
 
   constructor() {
     super()
@@ -39,6 +41,10 @@ export class PlyrEmbed extends LitElement {
     for (const event of ['play', 'pause', 'timeupdate', 'durationchange']) {
       this.audio.addEventListener(event, () => this.requestUpdate())
     }
+    this.audio.addEventListener('timeupdate', () =>
+      this.plays.tick(this.audio.currentTime, this.audio.duration, !this.audio.paused),
+    )
+    this.audio.addEventListener('seeking', () => this.plays.seeked())
     this.audio.addEventListener('ended', () => this.select(this.index + 1, true))
     this.audio.addEventListener('error', () => {
       this.error = 'This track could not be played.'
@@ -148,6 +154,7 @@ export class PlyrEmbed extends LitElement {
     this.index = index
     this.error = ''
     this.audio.src = track.audioUrl
+    this.plays.start(track.uri)
     this.audio.volume = gainFactor(track.loudnessGain, true)
     document.title = `${track.title} – ${artistName(track.artist)} • plyr`
     this.peaks = null

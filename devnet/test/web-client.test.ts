@@ -227,4 +227,39 @@ describe('the web client against the demo network', { timeout: 120_000 }, () => 
     expect(await page.evaluate(() => (window as { pwned?: number }).pwned)).toBeUndefined()
     expect(dialogs).toEqual([])
   })
+
+  it('reports a play once 30% is heard, not before, and counts it once', async () => {
+    const page = await freshPage()
+    const track = demo.demo.artists[1]!.tracks[0]! // Low Tide Waltz, 30 s: 9 s make a play
+    const playCount = async () => {
+      const res = await fetch(
+        `${demo.url}/xrpc/fm.plyr.feed.getTrack?uri=${encodeURIComponent(track.uri)}`,
+      )
+      return ((await res.json()) as { track: { playCount: number } }).track.playCount
+    }
+    const before = await playCount()
+    const reports: string[] = []
+    page.on('request', (req) => {
+      if (req.url().includes('fm.plyr.feed.reportPlay')) reports.push(req.postData() ?? '')
+    })
+    await page.goto(`${demo.url}${demo.pagePath('track', track.uri)}`)
+    await page.locator('plyr-track-page').getByRole('button', { name: 'Play', exact: true }).click()
+    await waitForTime(page, 3)
+    const bar = page.locator('plyr-player-bar')
+    await bar.getByRole('button', { name: 'Pause' }).click()
+    const paused = await audioState(page)
+    expect(paused.time).toBeLessThan(track.duration * 0.3)
+    expect(reports).toEqual([])
+
+    const reported = page.waitForResponse((res) => res.url().includes('fm.plyr.feed.reportPlay'))
+    await bar.getByRole('button', { name: 'Play', exact: true }).click()
+    const answer = await reported
+    expect(await answer.json()).toEqual({ counted: true })
+    expect((await audioState(page)).time).toBeGreaterThanOrEqual(track.duration * 0.3)
+    expect(JSON.parse(reports[0]!)).toMatchObject({ uri: track.uri })
+    // listening on in the same playback reports nothing more
+    await waitForTime(page, track.duration * 0.3 + 2)
+    expect(reports).toHaveLength(1)
+    expect(await playCount()).toBe(before + 1)
+  })
 })

@@ -1,5 +1,6 @@
 import { formatTitle } from '../title.js'
 import { gainFactor } from './loudness.js'
+import { PlayReporter } from './play-report.js'
 import { currentTrack, goTo, nextIndex, type PlayerState, previousIndex } from './queue.js'
 import type { PlayerStore } from './store.js'
 
@@ -12,6 +13,8 @@ export class AudioEngine extends EventTarget {
   private readonly elements: [HTMLAudioElement, HTMLAudioElement]
   private active = 0
   private loadedId: string | undefined
+  /** Reports the play of each playback once it is heard enough (docs/api.md). */
+  private readonly plays = new PlayReporter()
 
   constructor(private readonly store: PlayerStore) {
     super()
@@ -36,8 +39,11 @@ export class AudioEngine extends EventTarget {
     audio.preload = n === 0 ? 'metadata' : 'auto'
     audio.hidden = true
     audio.addEventListener('timeupdate', () => {
-      if (audio === this.audio && this.loadedId) this.store.setPosition(audio.currentTime)
+      if (audio !== this.audio || !this.loadedId) return
+      this.store.setPosition(audio.currentTime)
+      this.plays.tick(audio.currentTime, audio.duration, !audio.paused)
     })
+    audio.addEventListener('seeking', () => audio === this.audio && this.plays.seeked())
     audio.addEventListener('ended', () => audio === this.audio && this.advance(true))
     audio.addEventListener('error', () => audio === this.audio && void this.failed(audio))
     audio.addEventListener('play', () => audio === this.audio && this.store.setPlaying(true))
@@ -94,6 +100,7 @@ export class AudioEngine extends EventTarget {
         })
       }
     }
+    this.plays.start(entry.track.uri)
     this.applyVolume()
     this.updateMetadata()
     if (play) void this.play()
@@ -152,10 +159,14 @@ export class AudioEngine extends EventTarget {
   playIndex(index: number): void {
     this.store.update((s) => goTo(s, index))
     if (this.loadedId !== this.store.state.entries[index]?.id) this.load(true)
-    else {
-      this.seek(0)
-      void this.play()
-    }
+    else this.replay()
+  }
+
+  /** The current entry again from its start: a new playback. */
+  private replay(): void {
+    this.seek(0)
+    this.plays.start(currentTrack(this.store.state)!.uri)
+    void this.play()
   }
 
   next(): void {
@@ -182,8 +193,7 @@ export class AudioEngine extends EventTarget {
       return
     }
     if (index === state.current) {
-      this.seek(0)
-      void this.play()
+      this.replay()
       return
     }
     this.store.update((s) => goTo(s, index))

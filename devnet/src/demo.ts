@@ -1,3 +1,4 @@
+import { forEachConcurrent } from '@plyr/core'
 import { PlyrNamespace } from '@plyr/lexicons'
 import { type MediaHost, type Piece, renderCover, renderPiece } from './demo-media.js'
 import type { DevAccount, DevNetwork } from './network.js'
@@ -100,50 +101,62 @@ export async function seedDemo(
 ): Promise<Demo> {
   const ns = new PlyrNamespace(namespace)
   const now = () => new Date().toISOString()
-  const artists: DemoArtist[] = []
   let album: Demo['album'] | undefined
-  for (const spec of ARTISTS) {
-    const account = await net.createAccount(spec.name)
-    await account.client.putRecord(
-      { $type: 'app.bsky.actor.profile', displayName: spec.displayName },
-      'self',
+  // every piece and cover first, two at a time (ffmpeg takes a core each)
+  const rendered = new Map<string, { audio: string; cover: string }>()
+  if (media) {
+    const jobs = ARTISTS.flatMap((spec) =>
+      spec.tracks.map((t, i) => async () => {
+        rendered.set(`${spec.name}/${i}`, await renderTrack(media, spec.name, i, t, spec.colors))
+      }),
     )
-    await account.client.putRecord(
-      {
-        $type: ns.collection('actor.profile'),
-        bio: `${spec.displayName} makes music on the plyr dev network.`,
-        createdAt: now(),
-      },
-      'self',
-    )
-    const tracks: DemoTrack[] = []
-    for (const [i, t] of spec.tracks.entries()) {
-      const files = media ? await renderTrack(media, spec.name, i, t, spec.colors) : undefined
-      const res = await account.client.createRecord({
-        $type: ns.collection('track'),
-        title: t.title,
-        artist: spec.displayName,
-        fileType: 'mp3',
-        duration: t.seconds,
-        tags: t.tags,
-        ...(spec.album ? { album: spec.album } : {}),
-        ...(files ? { audioUrl: files.audio, imageUrl: files.cover } : {}),
-        createdAt: now(),
-      })
-      tracks.push({ uri: res.body.uri, cid: res.body.cid, title: t.title, duration: t.seconds })
-    }
-    if (spec.album) {
-      const res = await account.client.createRecord({
-        $type: ns.collection('list'),
-        name: spec.album,
-        listType: 'album',
-        items: tracks.map((t) => ({ subject: { uri: t.uri, cid: t.cid } })),
-        createdAt: now(),
-      })
-      album = { uri: res.body.uri, name: spec.album }
-    }
-    artists.push({ ...account, displayName: spec.displayName, tracks })
+    await forEachConcurrent(jobs, 2, (job) => job())
   }
+  // the artists' repositories are written side by side, each in its own order
+  const artists: DemoArtist[] = await Promise.all(
+    ARTISTS.map(async (spec): Promise<DemoArtist> => {
+      const account = await net.createAccount(spec.name)
+      await account.client.putRecord(
+        { $type: 'app.bsky.actor.profile', displayName: spec.displayName },
+        'self',
+      )
+      await account.client.putRecord(
+        {
+          $type: ns.collection('actor.profile'),
+          bio: `${spec.displayName} makes music on the plyr dev network.`,
+          createdAt: now(),
+        },
+        'self',
+      )
+      const tracks: DemoTrack[] = []
+      for (const [i, t] of spec.tracks.entries()) {
+        const files = rendered.get(`${spec.name}/${i}`)
+        const res = await account.client.createRecord({
+          $type: ns.collection('track'),
+          title: t.title,
+          artist: spec.displayName,
+          fileType: 'mp3',
+          duration: t.seconds,
+          tags: t.tags,
+          ...(spec.album ? { album: spec.album } : {}),
+          ...(files ? { audioUrl: files.audio, imageUrl: files.cover } : {}),
+          createdAt: now(),
+        })
+        tracks.push({ uri: res.body.uri, cid: res.body.cid, title: t.title, duration: t.seconds })
+      }
+      if (spec.album) {
+        const res = await account.client.createRecord({
+          $type: ns.collection('list'),
+          name: spec.album,
+          listType: 'album',
+          items: tracks.map((t) => ({ subject: { uri: t.uri, cid: t.cid } })),
+          createdAt: now(),
+        })
+        album = { uri: res.body.uri, name: spec.album }
+      }
+      return { ...account, displayName: spec.displayName, tracks }
+    }),
+  )
   // the last artist's playlist: a track of everyone's
   const curator = artists.at(-1)!
   const picks = artists.map((a) => a.tracks.at(-1)!)
@@ -156,24 +169,26 @@ export async function seedDemo(
     createdAt: now(),
   })
   // everyone likes and comments on the next artist's first track, at moments within it
-  for (const [i, artist] of artists.entries()) {
-    const subject = artists[(i + 1) % artists.length]!.tracks[0]!
-    await artist.client.createRecord({
-      $type: ns.collection('like'),
-      subject: { uri: subject.uri, cid: subject.cid },
-      createdAt: now(),
-    })
-    for (const [j, words] of COMMENTS.slice(0, 2).entries()) {
-      const seconds = Math.min(subject.duration - 1, 4 + 9 * j + i)
+  await Promise.all(
+    artists.map(async (artist, i) => {
+      const subject = artists[(i + 1) % artists.length]!.tracks[0]!
       await artist.client.createRecord({
-        $type: ns.collection('comment'),
+        $type: ns.collection('like'),
         subject: { uri: subject.uri, cid: subject.cid },
-        text: `${words} 0:${String(seconds).padStart(2, '0')}`,
-        timestampMs: seconds * 1000,
         createdAt: now(),
       })
-    }
-  }
+      for (const [j, words] of COMMENTS.slice(0, 2).entries()) {
+        const seconds = Math.min(subject.duration - 1, 4 + 9 * j + i)
+        await artist.client.createRecord({
+          $type: ns.collection('comment'),
+          subject: { uri: subject.uri, cid: subject.cid },
+          text: `${words} 0:${String(seconds).padStart(2, '0')}`,
+          timestampMs: seconds * 1000,
+          createdAt: now(),
+        })
+      }
+    }),
+  )
   return { artists, album: album!, playlist: { uri: listed.body.uri, name: playlistName } }
 }
 

@@ -26,11 +26,15 @@ export async function startDemoPlyr(env: Record<string, string> = {}): Promise<D
   const net = await DevNetwork.start()
   const data = await tempDir()
   const media = await MediaHost.start(join(data.path, 'media'))
-  const plyr = await startPlyr(
-    { ...net.serviceEnv(), PLYR_NAMESPACE: NS, TRUSTED_MEDIA_ORIGINS: media.url, ...env },
-    join(data.path, 'db'),
-  )
-  const demo = await seedDemo(net, NS, media)
+  // plyr starts while the demo is written: what it misses of the stream, its first-start
+  // backfill and the backfill of new actors bring in
+  const [plyr, demo] = await Promise.all([
+    startPlyr(
+      { ...net.serviceEnv(), PLYR_NAMESPACE: NS, TRUSTED_MEDIA_ORIGINS: media.url, ...env },
+      join(data.path, 'db'),
+    ),
+    seedDemo(net, NS, media),
+  ])
   const appview = new Client({ service: plyr.url })
   const total = demo.artists.reduce((n, a) => n + a.tracks.length, 0)
   await waitFor(

@@ -1,7 +1,13 @@
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { AxeBuilder } from '@axe-core/playwright'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from './browser.js'
 import { type DemoPlyr, NS, startDemoPlyr } from './web-client-network.js'
+
+/** Where the screenshots go: test artifacts, not committed (.gitignore). */
+const ARTIFACTS = join(import.meta.dirname, 'artifacts')
 
 /** The active audio element's state, as the player drives it. */
 function audioState(page: Page) {
@@ -261,5 +267,52 @@ describe('the web client against the demo network', { timeout: 120_000 }, () => 
     await waitForTime(page, track.duration * 0.3 + 2)
     expect(reports).toHaveLength(1)
     expect(await playCount()).toBe(before + 1)
+  })
+
+  it('no serious axe violation on any page, light and dark; screenshots at 375 and 1280 px', async () => {
+    const aurora = demo.demo.artists[0]!
+    const track = aurora.tracks[0]!
+    const pages: [name: string, path: string, ready: string][] = [
+      ['home', '/', 'Newest'],
+      ['track', demo.pagePath('track', track.uri), track.title],
+      ['artist', '/artist/aurora.test', 'Aurora Vale'],
+      ['album', demo.pagePath('album', demo.demo.album.uri), demo.demo.album.name],
+      ['playlist', demo.pagePath('playlist', demo.demo.playlist.uri), demo.demo.playlist.name],
+      ['tag', '/tag/ambient', '#ambient'],
+      ['search', '/search?q=night', 'Results for “night”'],
+      ['not-found', '/no/such/page', 'Nothing here'],
+    ]
+    await mkdir(ARTIFACTS, { recursive: true })
+    const open = async (page: Page, path: string, ready: string) => {
+      await page.goto(`${demo.url}${path}`)
+      await page.getByRole('heading', { name: ready }).first().waitFor()
+      // the lists and comments a page loads after its heading
+      await page.waitForLoadState('networkidle')
+    }
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await context?.close()
+      context = await browser.newContext({ locale: 'en-US', colorScheme })
+      const page = await context.newPage()
+      // dark: the pages whose colours differ most (covers, waveform, chips, comments)
+      const shown = colorScheme === 'light' ? pages : pages.slice(0, 2)
+      for (const [name, path, ready] of shown) {
+        await page.setViewportSize({ width: 1280, height: 800 })
+        await open(page, path, ready)
+        const { violations } = await new AxeBuilder({ page }).analyze()
+        const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        expect(
+          serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+          `${name} (${colorScheme})`,
+        ).toEqual([])
+        if (colorScheme === 'dark') continue
+        await page.screenshot({ path: join(ARTIFACTS, `${name}-1280.png`), fullPage: true })
+        await page.setViewportSize({ width: 375, height: 740 })
+        await open(page, path, ready)
+        await page.screenshot({ path: join(ARTIFACTS, `${name}-375.png`), fullPage: true })
+        // nothing wider than a phone's screen
+        const width = await page.evaluate(() => document.documentElement.scrollWidth)
+        expect(width, name).toBeLessThanOrEqual(375)
+      }
+    }
   })
 })

@@ -62,7 +62,7 @@ export class SeekBar extends LitElement {
     }
     .marker {
       position: absolute;
-      bottom: -2px;
+      top: calc(50% + 0.5rem);
       width: 6px;
       height: 6px;
       margin-left: -3px;

@@ -315,4 +315,51 @@ describe('the web client against the demo network', { timeout: 120_000 }, () => 
       }
     }
   })
+
+  it('skips a track whose audio fails with a notice, and answers the keyboard', async () => {
+    const basil = demo.demo.artists[1]!
+    await basil.client.createRecord({
+      $type: `${NS}.track`,
+      title: 'Broken Record',
+      artist: basil.displayName,
+      fileType: 'mp3',
+      audioUrl: `${demo.media.url}/missing.mp3`,
+      createdAt: new Date().toISOString(),
+    })
+    const page = await freshPage()
+    const play = page.getByRole('button', { name: `Play Broken Record by ${basil.displayName}` })
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`${demo.url}/`)
+          await page.getByRole('heading', { name: 'Newest' }).waitFor()
+          await page
+            .getByRole('button', { name: /^Play .+ by / })
+            .first()
+            .waitFor()
+          return play.count()
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(1)
+    await play.click()
+    const bar = page.locator('plyr-player-bar')
+    await bar.getByRole('button', { name: 'Queue' }).click()
+    const queue = (await queueTitles(page)).map((t) => t.split(' · ')[0]!)
+    expect(queue[0]).toBe('Broken Record')
+    await expect
+      .poll(() => bar.getByRole('status').innerText())
+      .toBe('Skipped “Broken Record”: it could not be loaded')
+    await page.waitForFunction((t) => document.title.startsWith(`${t} – `), queue[1])
+    await waitForTime(page, 0.5)
+    // n: the next entry; space: pause (with the focus on no control, which space would press)
+    await page.getByRole('heading', { name: 'Newest' }).click()
+    await page.keyboard.press('n')
+    await page.waitForFunction((t) => document.title.startsWith(`${t} – `), queue[2])
+    await waitForTime(page, 0.5)
+    await page.keyboard.press(' ')
+    await page.waitForFunction(
+      () => document.querySelector<HTMLAudioElement>('audio[data-active]')!.paused,
+    )
+  })
 })

@@ -5,7 +5,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { gzipSync } from 'node:zlib'
 import type { Browser, Page } from 'playwright-core'
-import { build } from 'vite'
+import { buildClient } from '../../client/build.js'
 import { launchChromium } from '../test/browser.js'
 import { startDemoPlyr } from '../test/web-client-network.js'
 
@@ -104,10 +104,7 @@ function median(values: number[]): number {
 }
 
 log('building the client…')
-await build({
-  configFile: new URL('../../client/vite.config.ts', import.meta.url).pathname,
-  logLevel: 'warn',
-})
+await buildClient()
 log('starting the demo network…')
 await using demo = await startDemoPlyr()
 const browser = await launchChromium(['--autoplay-policy=no-user-gesture-required'])

@@ -6,7 +6,7 @@ import { getProfile } from '../api/fm/plyr/actor/getProfile.js'
 import { getList } from '../api/fm/plyr/feed/getList.js'
 import { getTrack } from '../api/fm/plyr/feed/getTrack.js'
 import type { AppContext } from '../context.js'
-import { artistUrl, embedUrl, type PageKind, parseRecordPath, uriOf } from '../links.js'
+import { artistUrl, embedUrl, type PageKind, pageUrl, parseRecordPath, uriOf } from '../links.js'
 import { readerFor } from '../pipeline/reader.js'
 import { escapeHtml } from './html.js'
 
@@ -57,7 +57,7 @@ export async function findShare(ctx: AppContext, req: Request): Promise<Share | 
     if (kind !== 'track' && kind !== 'album' && kind !== 'playlist') return undefined
     const ref = parseRecordPath(rest.join('/'))
     if (!ref) return null
-    const url = `${base}/${kind}/${rest.join('/')}`
+    const url = pageUrl(base, kind, ref)
     const embed = { kind: kind as PageKind, url: embedUrl(base, kind, ref), ...EMBED_SIZE[kind] }
     if (kind === 'track') {
       const uri = uriOf(ref, ctx.cfg.namespace.collection('track'))

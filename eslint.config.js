@@ -2,7 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/', 'data/', 'lexicons/src/generated/'] },
+  { ignores: ['**/node_modules/', 'data/', 'lexicons/src/generated/', 'client/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

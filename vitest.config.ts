@@ -9,6 +9,8 @@ export default defineConfig({
       process.env.PLYR_TEST_DATABASE === 'postgres'
         ? configDefaults.exclude
         : [...configDefaults.exclude, '**/*.postgres.test.ts'],
+    // the AppView under test serves the web client: built once per run, as npm start does
+    globalSetup: ['client/build-for-tests.ts'],
     // sized for a loaded machine (a shared CI runner, two other jobs on two cores): tests
     // wait for events, never for time, so a quiet machine never waits this long
     testTimeout: 120_000,

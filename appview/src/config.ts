@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import {
   checkDid,
   ConfigError,
@@ -29,7 +30,12 @@ export type AppViewConfig = SharedConfig & {
   oauthScope?: string
   /** Writes one account may make per minute (WRITE_RATE_LIMIT_PER_MINUTE). */
   writesPerMinute: number
+  /** The built web client served at / (CLIENT_DIR); null serves no client. */
+  clientDir: string | null
 }
+
+/** Where `npm start` builds the web client. */
+export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../../client/dist', import.meta.url))
 
 /** The AppView's settings from the environment (docs/configuration.md lists them). */
 export function appViewConfigFromEnv(
@@ -48,6 +54,7 @@ export function appViewConfigFromEnv(
     feedCacheMs: envInt(env, 'FEED_CACHE_MS', 1000, 0),
     ...signInConfig(env),
     writesPerMinute: envInt(env, 'WRITE_RATE_LIMIT_PER_MINUTE', 60),
+    clientDir: env.CLIENT_DIR === undefined ? DEFAULT_CLIENT_DIR : env.CLIENT_DIR || null,
   }
 }
 

@@ -19,6 +19,10 @@ export function audioUrl(base: string, ref: RecordRef): string {
   return `${base}/audio/${recordPath(ref)}`
 }
 
+export function pageUrl(base: string, kind: PageKind, ref: RecordRef): string {
+  return `${base}/${kind}/${recordPath(ref)}`
+}
+
 export function embedUrl(base: string, kind: PageKind, ref: RecordRef): string {
   return `${base}/embed/${kind}/${recordPath(ref)}`
 }

@@ -9,6 +9,7 @@ import { type AppContext, type AppDeps, createAppContext } from './context.js'
 import { AUDIO_PREFIX, audioHandler } from './http/audio.js'
 import { didDocumentHandler } from './http/did-document.js'
 import { asyncRoute, plainErrorHandler, xrpcErrorParser } from './http/errors.js'
+import { CLIENT_ROUTES, EMBED_ROUTES, webClient } from './http/client.js'
 import { healthHandler } from './http/health.js'
 import { indexHandler } from './http/index-page.js'
 import { oauthRoutes } from './http/oauth.js'
@@ -35,7 +36,16 @@ export class AppViewServer implements AsyncDisposable {
     registerApi(xrpc, ctx)
     const app = express()
     app.disable('x-powered-by')
-    app.get('/', indexHandler(ctx))
+    const client = ctx.cfg.clientDir ? webClient(ctx, ctx.cfg.clientDir) : undefined
+    if (client) {
+      app.use(client.assets)
+      app.get(CLIENT_ROUTES, asyncRoute(client.page))
+      app.get(EMBED_ROUTES, client.embed)
+    } else {
+      if (ctx.cfg.clientDir)
+        ctx.logger.warn({ dir: ctx.cfg.clientDir }, 'the web client is not built')
+      app.get('/', indexHandler(ctx))
+    }
     app.get('/health', healthHandler(ctx))
     app.get([AUDIO_PREFIX, `${AUDIO_PREFIX}/*`], asyncRoute(audioHandler(ctx)))
     app.get('/oembed', asyncRoute(oembedHandler(ctx)))
@@ -63,6 +73,7 @@ export class AppViewServer implements AsyncDisposable {
       )
     }
     app.use(xrpc.router)
+    if (client) app.get('*', client.notFound)
     app.use(plainErrorHandler(ctx.logger))
     return app
   }

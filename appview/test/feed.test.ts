@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabaseKind } from '@plyr/db/testing'
 import type { IndexEvent } from '@plyr/indexer'
 import { fm } from '@plyr/lexicons'
-import { type IndexedAppView, startIndexedAppView } from './indexed-appview.js'
+import { type IndexedAppView, startAppView, startIndexedAppView } from './indexed-appview.js'
 
 const artists = {
   'did:plc:aurora00000000000000000': { handle: 'aurora.test', displayName: 'Aurora Vale' },
@@ -129,13 +129,37 @@ describe(`AppView feed on ${testDatabaseKind()}`, () => {
     }
   })
 
-  it('answers / with an index of what it serves, not a 404', async () => {
-    const { status, body } = await get('/')
-    expect(status).toBe(200)
-    expect(body).toMatchObject({ name: 'plyr', endpoints: expect.any(Object) })
-    const endpoints = body.endpoints as Record<string, string>
-    const feed = await fetch(endpoints.latestTracks!)
-    expect(feed.status).toBe(200)
+  it('answers / and the client routes with the web client, any other page with its 404', async () => {
+    for (const path of ['/', `/track/${aurora}/3kaaaaaaaa001`, '/search?q=x', '/tag/ambient']) {
+      const res = await fetch(`${app.url}${path}`)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/)
+      expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self'(;|$)/)
+      const html = await res.text()
+      expect(html).toContain('<plyr-app></plyr-app>')
+      expect(html).toContain('<meta name="plyr-namespace" content="fm.plyr" />')
+      const script = /<script type="module" crossorigin src="([^"]+)">/.exec(html)![1]!
+      const asset = await fetch(`${app.url}${script}`)
+      expect(asset.status).toBe(200)
+      expect(asset.headers.get('cache-control')).toContain('immutable')
+    }
+    const missing = await fetch(`${app.url}/no/such/page`, { headers: { accept: 'text/html' } })
+    expect(missing.status).toBe(404)
+    expect(await missing.text()).toContain('<plyr-app></plyr-app>')
+    // an API path never gets the page
+    expect((await fetch(`${app.url}/xrpc/fm.plyr.feed.noSuchMethod`)).status).not.toBe(200)
+  })
+
+  it('answers / with an index of what it serves when no web client is served', async () => {
+    const bare = await startAppView(app.database.db, { CLIENT_DIR: '' })
+    try {
+      const res = await fetch(`${bare.url}/`)
+      expect(res.status).toBe(200)
+      const body = (await res.json()) as { name: string; endpoints: Record<string, string> }
+      expect(body).toMatchObject({ name: 'plyr', endpoints: expect.any(Object) })
+    } finally {
+      await bare.destroy()
+    }
   })
 
   it('reports health with the database state', async () => {

@@ -50,6 +50,7 @@ describe(`data layer on ${testDatabaseKind()}`, () => {
       'oauth_lock',
       'oauth_state',
       'play',
+      'play_salt',
       'rate_limit',
       'record',
       'track',

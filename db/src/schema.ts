@@ -187,15 +187,25 @@ export interface InvalidRecordTable {
 }
 
 /**
- * A counted play of a track (see the AppView's `/audio` route): the AppView's own data,
- * written by it alone. `listener_did` is the viewer's DID when a service JWT named one,
- * null for an anonymous play (nothing else about the client is stored).
+ * A counted play of a track (reported by a player: the AppView's `fm.plyr.feed.reportPlay`),
+ * the AppView's own data, written by it alone. `listener_did` is the signed-in listener;
+ * for an anonymous one, `listener_key` is a keyed hash under the day's salt (`play_salt`),
+ * which leads back to nobody once that salt is gone. `playback_id` is the player's id of
+ * the playback (one play each).
  */
 export interface PlayTable {
   id: Generated<number>
   track_uri: string
   listener_did: string | null
+  listener_key: string | null
+  playback_id: string | null
   played_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
+/** The salt of a day's anonymous listener keys, deleted when the day is past. */
+export interface PlaySaltTable {
+  day: ColumnType<string, string, never>
+  salt: string
 }
 
 /** The processed position of an event source, saved with the rows it covers. */
@@ -294,6 +304,7 @@ export interface IndexSchema {
   like: LikeTable
   comment: CommentTable
   play: PlayTable
+  play_salt: PlaySaltTable
   list: ListTable
   list_item: ListItemTable
   cursor: CursorTable

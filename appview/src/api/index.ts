@@ -26,6 +26,7 @@ import deleteComment from './fm/plyr/feed/deleteComment.js'
 import deleteList from './fm/plyr/feed/deleteList.js'
 import deleteTrack from './fm/plyr/feed/deleteTrack.js'
 import like from './fm/plyr/feed/like.js'
+import reportPlay from './fm/plyr/feed/reportPlay.js'
 import moveListItem from './fm/plyr/feed/moveListItem.js'
 import removeListItem from './fm/plyr/feed/removeListItem.js'
 import renameList from './fm/plyr/feed/renameList.js'
@@ -60,6 +61,7 @@ export function registerApi(server: Server, ctx: AppContext): void {
   deleteList(server, ctx)
   deleteTrack(server, ctx)
   like(server, ctx)
+  reportPlay(server, ctx)
   moveListItem(server, ctx)
   removeListItem(server, ctx)
   renameList(server, ctx)

@@ -3,9 +3,7 @@ import type { AppContext } from '../context.js'
 import { parseRecordPath, uriOf } from '../links.js'
 import { hydrate } from '../hydration/hydrator.js'
 import { readerFor } from '../pipeline/reader.js'
-import { recordPlay } from '../plays/record-play.js'
 import { applyRules, hiddenReason } from '../rules/apply.js'
-import { startsPlayback } from '../rules/play.js'
 import { sendError } from './errors.js'
 
 export const AUDIO_PREFIX = '/audio'
@@ -15,11 +13,8 @@ export const AUDIO_PREFIX = '/audio'
  * its `audioBlob` on the artist's PDS (com.atproto.sync.getBlob); 404 for a track that is
  * unknown, hidden, or has no audio plyr may send a listener to (an untrusted URL only);
  * 451 for a track or artist taken down by a label; 400 for a malformed identifier. Answers
- * from the index alone: the audio is never fetched.
- *
- * A 307 that starts playback (rules/play.ts) counts a play before it is sent: as the
- * viewer a service JWT names (any lxm: this route is no XRPC method; a bad JWT is a 401,
- * checked only here), else anonymously (plays/record-play.ts has the dedupe rule).
+ * from the index alone: the audio is never fetched. Fetching audio counts no play: players
+ * report plays (fm.plyr.feed.reportPlay), so a preload, a seek or a retry counts nothing.
  */
 export function audioHandler(ctx: AppContext) {
   const trackCollection = ctx.cfg.namespace.collection('track')
@@ -45,13 +40,6 @@ export function audioHandler(ctx: AppContext) {
     if (!location) {
       sendError(res, 404, 'AudioNotFound', `track has no audio plyr can serve: ${uri}`)
       return
-    }
-    if (startsPlayback(req.method, req.headers.range)) {
-      const listener = await ctx.auth.viewer(req, null)
-      // a play that could not be counted must not stop it
-      await recordPlay(ctx.db, uri, listener).catch((err: unknown) => {
-        ctx.logger.error({ err, uri }, 'could not count a play')
-      })
     }
     res.status(307).set('Location', location).end()
   }

@@ -2,8 +2,8 @@ import type { Request, Response } from 'express'
 import type { AppContext } from '../context.js'
 
 /**
- * GET /: what this service is and where to start, as JSON (the web client takes this
- * path over once it is served).
+ * GET / when no web client is served (CLIENT_DIR empty or not built): what this service is
+ * and where to start, as JSON.
  */
 export function indexHandler(ctx: AppContext) {
   const base = ctx.service.url

@@ -15,6 +15,7 @@ import {
 import { readerFor } from '../pipeline/reader.js'
 import { applyRules, isVisible } from '../rules/apply.js'
 import { sendError } from './errors.js'
+import { escapeHtml } from './html.js'
 
 /** The player's size unless the consumer asks for less (maxwidth / maxheight). */
 const PLAYER_SIZE: Record<PageKind, { width: number; height: number }> = {
@@ -149,16 +150,4 @@ function dimension(value: unknown): number | undefined | null {
   if (value === undefined) return undefined
   if (typeof value !== 'string' || !/^[1-9][0-9]{0,5}$/.test(value)) return null
   return Number(value)
-}
-
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!)
 }

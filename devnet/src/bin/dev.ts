@@ -1,4 +1,5 @@
-// npm run dev: a local PLC + PDS with demo artists, and plyr (AppView + indexer) on them.
+// npm run dev: a local PLC + PDS with demo artists (their audio and covers on a local media
+// host), and plyr (AppView + indexer) on them.
 import { PlyrService, REDACTED_PATHS, serviceConfigFromEnv } from '@plyr/appview'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -6,6 +7,7 @@ import { join } from 'node:path'
 import { pino } from 'pino'
 import { DevNetwork } from '../network.js'
 import { seedDemo } from '../demo.js'
+import { MediaHost } from '../demo-media.js'
 
 const logger = pino({
   name: 'plyr-dev',
@@ -20,20 +22,32 @@ const net = await DevNetwork.start({
   jetstreamPort: Number(process.env.DEV_JETSTREAM_PORT || 2584),
   relayPort: Number(process.env.DEV_RELAY_PORT || 2585),
 })
-// The network lives only as long as this process, so its index does too.
+// The network lives only as long as this process, so its index and media do too.
 const dataDir = await mkdtemp(join(tmpdir(), 'plyr-dev-'))
+const media = await MediaHost.start(
+  join(dataDir, 'media'),
+  Number(process.env.DEV_MEDIA_PORT || 2586),
+)
 const cfg = serviceConfigFromEnv({
   ...process.env,
   ...net.serviceEnv(),
+  TRUSTED_MEDIA_ORIGINS: [process.env.TRUSTED_MEDIA_ORIGINS, media.url].filter(Boolean).join(','),
   PLYR_NAMESPACE: namespace,
   DATA_DIR: dataDir,
 })
 const service = await PlyrService.start(cfg, logger)
-const artists = await seedDemo(net, namespace)
+const { artists, album, playlist } = await seedDemo(net, namespace, media)
+const pagePath = (kind: string, uri: string) => {
+  const [did, , rkey] = uri.slice('at://'.length).split('/')
+  return `${service.url}/${kind}/${did}/${rkey}`
+}
 
 console.log(`
 plyr dev network is up (namespace ${namespace})
 
+  Web client     ${service.url}/
+    album          ${pagePath('album', album.uri)}
+    playlist       ${pagePath('playlist', playlist.uri)}
   AppView        ${service.url}
     newest tracks  ${service.url}/xrpc/fm.plyr.feed.getLatestTracks
     health         ${service.url}/health
@@ -43,6 +57,7 @@ plyr dev network is up (namespace ${namespace})
   Jetstream      ${net.jetstream.url}
   Relay          ${net.relay.url}
   PLC directory  ${net.plcUrl}
+  Demo media     ${media.url}
 
 Demo accounts (password = <name>-password):
 ${artists.map((a) => `  ${a.handle.padEnd(14)} ${a.did}  ${a.displayName}, ${a.tracks.length} tracks`).join('\n')}
@@ -56,6 +71,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     stopping = true
     void (async () => {
       await service.destroy()
+      await media.destroy()
       await net.destroy()
       await rm(dataDir, { recursive: true, force: true })
       process.exit(0)

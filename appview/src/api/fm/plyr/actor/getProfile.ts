@@ -22,7 +22,7 @@ export default function (server: Server, ctx: AppContext) {
 }
 
 /** An account's profile: ActorNotFound or ActorTakenDown when it cannot be shown. */
-const getProfile = createPipeline({ skeleton, hydration, rules, presentation })
+export const getProfile = createPipeline({ skeleton, hydration, rules, presentation })
 
 async function skeleton({ params, reader }: Input): Promise<Skeleton> {
   return { actor: await actorDid(reader, params.actor) }

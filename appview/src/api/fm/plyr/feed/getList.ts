@@ -22,7 +22,7 @@ export default function (server: Server, ctx: AppContext) {
 }
 
 /** A visible list with its visible tracks: ListNotFound or ListTakenDown otherwise. */
-const getList = createPipeline({ skeleton, hydration, rules, presentation })
+export const getList = createPipeline({ skeleton, hydration, rules, presentation })
 
 /** The list's items in the record's order: at most 500 (lexicon), so one page. */
 async function skeleton({ params, reader }: Input): Promise<Skeleton> {

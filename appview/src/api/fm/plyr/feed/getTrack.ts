@@ -21,7 +21,7 @@ export default function (server: Server, ctx: AppContext) {
 }
 
 /** One track: TrackNotFound or TrackTakenDown when it cannot be shown. */
-const getTrack = createPipeline({ skeleton, hydration, rules, presentation })
+export const getTrack = createPipeline({ skeleton, hydration, rules, presentation })
 
 async function skeleton({ params }: Input): Promise<Skeleton> {
   return { track: params.uri }

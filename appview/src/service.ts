@@ -7,14 +7,22 @@ import {
   indexerConfigFromEnv,
   Processor,
 } from '@plyr/indexer'
+import { Labeler, type LabelerConfig, labelerConfigFromEnv } from '@plyr/labeler'
 import type { Logger } from 'pino'
 import { type AppViewConfig, appViewConfigFromEnv } from './config.js'
 import { resolveSessionSecret } from './oauth/secret.js'
 import { AppViewServer } from './server.js'
 import type { ApplyWrites } from './writes/apply.js'
 
-/** What `npm start` runs: the AppView, and the indexer when RUN_INDEXER is on. */
-export type ServiceConfig = { appview: AppViewConfig; indexer?: IndexerConfig }
+/**
+ * What `npm start` runs: the AppView, the indexer when RUN_INDEXER is on, and the labeler
+ * when LABELER_DID is set and RUN_LABELER is on.
+ */
+export type ServiceConfig = {
+  appview: AppViewConfig
+  indexer?: IndexerConfig
+  labeler?: LabelerConfig
+}
 
 /** The settings of every part `npm start` runs, from one reading of the environment. */
 export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
@@ -22,6 +30,7 @@ export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serv
   return {
     appview: appViewConfigFromEnv(env, shared),
     indexer: envBool(env, 'RUN_INDEXER', true) ? indexerConfigFromEnv(env, shared) : undefined,
+    labeler: envBool(env, 'RUN_LABELER', true) ? labelerConfigFromEnv(env, shared) : undefined,
   }
 }
 
@@ -35,6 +44,7 @@ export class PlyrService implements AsyncDisposable {
     readonly database: Database,
     readonly server: AppViewServer,
     readonly indexer: Indexer | undefined,
+    readonly labeler: Labeler | undefined,
     readonly port: number,
     private readonly logger: Logger,
   ) {}
@@ -62,11 +72,23 @@ export class PlyrService implements AsyncDisposable {
     })
     const port = await server.start(cfg.appview.port)
     await indexer?.start()
+    const labeler = cfg.labeler
+      ? await Labeler.start({
+          cfg: cfg.labeler,
+          db: database.db,
+          logger: logger.child({ subsystem: 'labeler' }),
+        })
+      : undefined
     logger.info(
-      { port, database: database.kind, indexer: cfg.indexer?.source ?? 'off' },
+      {
+        port,
+        database: database.kind,
+        indexer: cfg.indexer?.source ?? 'off',
+        labeler: labeler ? { did: labeler.did, url: labeler.url } : 'off',
+      },
       'plyr is up',
     )
-    return new PlyrService(database, server, indexer, port, logger)
+    return new PlyrService(database, server, indexer, labeler, port, logger)
   }
 
   get url(): string {
@@ -75,6 +97,7 @@ export class PlyrService implements AsyncDisposable {
 
   /** Stops taking requests, lets the indexer finish its current batch, then closes the db. */
   async destroy(): Promise<void> {
+    await this.labeler?.destroy()
     await this.server.destroy()
     await this.indexer?.destroy()
     await this.database.destroy()

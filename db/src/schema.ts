@@ -280,6 +280,27 @@ export interface RateLimitTable {
   window_ends: Timestamp
 }
 
+/** A label the labeler signed, numbered in the order it was made (labeler/). */
+export interface LabelerLabelTable {
+  seq: Generated<number>
+  src: string
+  uri: string
+  cid: string | null
+  val: string
+  neg: boolean
+  /** The exact strings that were signed. */
+  cts: string
+  exp: string | null
+  sig: Uint8Array
+  superseded: ColumnType<boolean, boolean | undefined, boolean>
+}
+
+/** The labeler's single row of state: how far compaction removed superseded labels. */
+export interface LabelerStateTable {
+  id: number
+  compacted_through: number
+}
+
 export interface IndexSchema {
   actor: ActorTable
   backfill_repo: BackfillRepoTable
@@ -305,6 +326,8 @@ export interface IndexSchema {
   developer_token: DeveloperTokenTable
   oauth_lock: OAuthLockTable
   rate_limit: RateLimitTable
+  labeler_label: LabelerLabelTable
+  labeler_state: LabelerStateTable
 }
 
 export type ActorRow = Selectable<ActorTable>

@@ -35,6 +35,14 @@ export class AppViewServer implements AsyncDisposable {
     registerApi(xrpc, ctx)
     const app = express()
     app.disable('x-powered-by')
+    // which labelers' labels the answers apply (the atproto label-header convention)
+    const labelers = ctx.cfg.acceptedLabelers.join(', ')
+    if (labelers) {
+      app.use('/xrpc', (_req, res, next) => {
+        res.setHeader('atproto-content-labelers', labelers)
+        next()
+      })
+    }
     app.get('/', indexHandler(ctx))
     app.get('/health', healthHandler(ctx))
     app.get([AUDIO_PREFIX, `${AUDIO_PREFIX}/*`], asyncRoute(audioHandler(ctx)))

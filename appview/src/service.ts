@@ -1,4 +1,4 @@
-import { envBool, sharedConfigFromEnv } from '@plyr/core'
+import { createIdentity, envBool, sharedConfigFromEnv } from '@plyr/core'
 import { Database } from '@plyr/db'
 import {
   createPlugins,
@@ -10,6 +10,7 @@ import {
 import { Labeler, type LabelerConfig, labelerConfigFromEnv } from '@plyr/labeler'
 import type { Logger } from 'pino'
 import { type AppViewConfig, appViewConfigFromEnv } from './config.js'
+import { LabelSubscriptions } from './labels/subscription.js'
 import { resolveSessionSecret } from './oauth/secret.js'
 import { AppViewServer } from './server.js'
 import type { ApplyWrites } from './writes/apply.js'
@@ -45,6 +46,7 @@ export class PlyrService implements AsyncDisposable {
     readonly server: AppViewServer,
     readonly indexer: Indexer | undefined,
     readonly labeler: Labeler | undefined,
+    readonly labels: LabelSubscriptions,
     readonly port: number,
     private readonly logger: Logger,
   ) {}
@@ -60,15 +62,24 @@ export class PlyrService implements AsyncDisposable {
     const indexer = cfg.indexer
       ? await Indexer.create(cfg.indexer, database.db, logger.child({ subsystem: 'indexer' }))
       : undefined
+    const labels = new LabelSubscriptions(
+      cfg.appview.acceptedLabelers,
+      database.db,
+      createIdentity(cfg.appview.identity).resolver,
+      logger.child({ subsystem: 'labels' }),
+    )
     const server = new AppViewServer({
       cfg: cfg.appview,
       db: database.db,
       logger: logger.child({ subsystem: 'appview' }),
       sessionSecret,
       applyWrites: writesApplier(cfg, database, logger, indexer),
-      parts: indexer
-        ? [{ name: 'indexer', health: () => indexer.health(), metrics: indexer.metrics.registry }]
-        : [],
+      parts: [
+        ...(indexer
+          ? [{ name: 'indexer', health: () => indexer.health(), metrics: indexer.metrics.registry }]
+          : []),
+        { name: 'labels', health: () => labels.health(), metrics: labels.registry },
+      ],
     })
     const port = await server.start(cfg.appview.port)
     await indexer?.start()
@@ -79,6 +90,7 @@ export class PlyrService implements AsyncDisposable {
           logger: logger.child({ subsystem: 'labeler' }),
         })
       : undefined
+    labels.start()
     logger.info(
       {
         port,
@@ -88,7 +100,7 @@ export class PlyrService implements AsyncDisposable {
       },
       'plyr is up',
     )
-    return new PlyrService(database, server, indexer, labeler, port, logger)
+    return new PlyrService(database, server, indexer, labeler, labels, port, logger)
   }
 
   get url(): string {
@@ -97,6 +109,7 @@ export class PlyrService implements AsyncDisposable {
 
   /** Stops taking requests, lets the indexer finish its current batch, then closes the db. */
   async destroy(): Promise<void> {
+    await this.labels.destroy()
     await this.labeler?.destroy()
     await this.server.destroy()
     await this.indexer?.destroy()

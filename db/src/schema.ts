@@ -301,6 +301,12 @@ export interface LabelerStateTable {
   compacted_through: number
 }
 
+/** How far the AppView has applied an accepted labeler's labels (its seq). */
+export interface LabelSubscriptionTable {
+  labeler: string
+  cursor: number
+}
+
 export interface IndexSchema {
   actor: ActorTable
   backfill_repo: BackfillRepoTable
@@ -328,6 +334,7 @@ export interface IndexSchema {
   rate_limit: RateLimitTable
   labeler_label: LabelerLabelTable
   labeler_state: LabelerStateTable
+  label_subscription: LabelSubscriptionTable
 }
 
 export type ActorRow = Selectable<ActorTable>

@@ -2,9 +2,21 @@
 // cborg (a CBOR codec) and the key from the DID document. cborg's default encoding is
 // canonical (map keys by length then bytes, shortest integers): for a label's strings,
 // integer and boolean that is exactly DAG-CBOR.
-import { verifySignature } from '@atproto/crypto'
+import { formatDidKey, multibaseToBytes, SECP256K1_JWT_ALG, verifySignature } from '@atproto/crypto'
 import { decodeFirst, encode } from 'cborg'
 import WebSocket from 'ws'
+
+/**
+ * The did:key of a DID document's verification method: a `Multikey` is one already; an
+ * `EcdsaSecp256k1VerificationKey2019` (what the PLC directory serves) holds the raw key.
+ */
+export function didKeyOf(method: { type: string; publicKeyMultibase: string }): string {
+  if (method.type === 'Multikey') return `did:key:${method.publicKeyMultibase}`
+  if (method.type !== 'EcdsaSecp256k1VerificationKey2019') {
+    throw new Error(`unexpected key type ${method.type}`)
+  }
+  return formatDidKey(SECP256K1_JWT_ALG, multibaseToBytes(method.publicKeyMultibase))
+}
 
 export type WireLabel = Record<string, unknown> & { sig: Uint8Array }
 

@@ -14,6 +14,7 @@ import * as m0014 from './0014-backfill-queue.js'
 import * as m0020 from './0020-oauth-sessions.js'
 import * as m0021 from './0021-rate-limits.js'
 import * as m0030 from './0030-labeler.js'
+import * as m0031 from './0031-label-subscriptions.js'
 
 /** Every migration, in order. Add new ones here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0020-oauth-sessions': m0020,
   '0021-rate-limits': m0021,
   '0030-labeler': m0030,
+  '0031-label-subscriptions': m0031,
 }

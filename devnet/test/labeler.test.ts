@@ -1,0 +1,190 @@
+import { Secp256k1Keypair } from '@atproto/crypto'
+import { Client } from '@atproto/lex'
+import { LabelSubscriptions, type PlyrService } from '@plyr/appview'
+import { createIdentity } from '@plyr/core'
+import { openTestDatabase } from '@plyr/db/testing'
+import { Labeler, labelerConfigFromEnv, setupLabeler } from '@plyr/labeler'
+import { didKeyOf, fromJson, Subscriber, verifyLabel } from '@plyr/labeler/verifier'
+import { fm } from '@plyr/lexicons'
+import { pino } from 'pino'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { devLabeler, type DevLabeler } from '../src/labeler.js'
+import { type DevAccount, DevNetwork, freePort } from '../src/network.js'
+import { startPlyr, tempDir } from './service.js'
+import { waitFor } from './wait.js'
+
+const silent = pino({ level: 'silent' })
+
+/** The labeler's key and endpoint, read from its DID document on the dev PLC alone. */
+async function fromPlc(net: DevNetwork, did: string) {
+  const doc = (await (await fetch(`${net.plcUrl}/${did}`)).json()) as {
+    verificationMethod: { id: string; type: string; publicKeyMultibase: string }[]
+    service: { id: string; type: string; serviceEndpoint: string }[]
+  }
+  const key = doc.verificationMethod.find((m) => m.id.endsWith('#atproto_label'))!
+  const service = doc.service.find((s) => s.id.endsWith('#atproto_labeler'))!
+  return { didKey: didKeyOf(key), service }
+}
+
+describe('the labeler on the dev network, and the AppView subscribing to it', () => {
+  let net: DevNetwork
+  let data: Awaited<ReturnType<typeof tempDir>>
+  let lab: DevLabeler
+  let plyr: PlyrService
+  let artist: DevAccount
+  let track: { uri: string; cid: string }
+  let appview: Client
+
+  beforeAll(async () => {
+    net = await DevNetwork.start()
+    data = await tempDir()
+    lab = await devLabeler(net)
+    plyr = await startPlyr(
+      { ...net.serviceEnv(), ...lab.env, PLYR_NAMESPACE: 'fm.plyr.dev', FEED_CACHE_MS: '0' },
+      data.path,
+    )
+    appview = new Client({ service: plyr.url })
+    artist = await net.createAccount('mira')
+    const created = await artist.client.createRecord({
+      $type: 'fm.plyr.dev.track',
+      title: 'Copper Lines',
+      artist: 'Mira',
+      fileType: 'mp3',
+      createdAt: new Date().toISOString(),
+    })
+    track = { uri: created.body.uri, cid: created.body.cid }
+    await waitFor(async () => (await shown()) || undefined)
+  })
+  afterAll(async () => {
+    await plyr?.destroy()
+    await net?.destroy()
+    await data?.[Symbol.asyncDispose]()
+  })
+
+  const shown = async () =>
+    (await appview.call(fm.plyr.feed.getLatestTracks, { limit: 50 })).tracks.some(
+      (t) => t.uri === track.uri,
+    )
+
+  it('is published in its DID document and repo, and its labels hide and restore a track', async () => {
+    const { didKey, service } = await fromPlc(net, lab.account.did)
+    expect(didKey).toBe(plyr.labeler!.key.did())
+    expect(service).toMatchObject({ type: 'AtprotoLabeler', serviceEndpoint: lab.url })
+    const declaration = await fetch(
+      `${net.pdsUrl}/xrpc/com.atproto.repo.getRecord?repo=${lab.account.did}&collection=app.bsky.labeler.service&rkey=self`,
+    )
+    expect(
+      ((await declaration.json()) as { value: { policies: unknown } }).value.policies,
+    ).toMatchObject({
+      labelValues: expect.arrayContaining(['copyright-violation']),
+    })
+
+    await plyr.labeler!.label([{ uri: track.uri, cid: track.cid, val: 'copyright-violation' }])
+    await waitFor(async () => ((await shown()) ? undefined : true))
+    const res = await fetch(
+      `${plyr.url}/xrpc/fm.plyr.feed.getTrack?uri=${encodeURIComponent(track.uri)}`,
+    )
+    expect(res.headers.get('atproto-content-labelers')).toBe(lab.account.did)
+    expect(await res.json()).toMatchObject({ error: 'TrackTakenDown' })
+
+    await plyr.labeler!.negate([{ uri: track.uri, cid: track.cid, val: 'copyright-violation' }])
+    await waitFor(async () => (await shown()) || undefined)
+
+    // every label, replayed, live and queried, checks out with the key from the PLC alone
+    const sub = new Subscriber(lab.url, 0)
+    await sub.opened()
+    await plyr.labeler!.label([{ uri: artist.did, val: 'spam' }])
+    await sub.until(() => sub.labels().length === 3)
+    sub.close()
+    const query = await fetch(
+      `${lab.url}/xrpc/com.atproto.label.queryLabels?uriPatterns=${encodeURIComponent('at://*')}&uriPatterns=${artist.did}`,
+    )
+    const queried = ((await query.json()) as { labels: Record<string, unknown>[] }).labels.map(
+      fromJson,
+    )
+    expect(queried.length).toBeGreaterThan(0)
+    for (const label of [...sub.labels().map((l) => l.label), ...queried]) {
+      expect(await verifyLabel(didKey, label)).toBe(true)
+    }
+  })
+
+  it('resumes its subscription from the saved cursor after a restart, losing nothing', async () => {
+    await plyr.labels.destroy()
+    await plyr.labeler!.label([
+      { uri: 'did:plc:whilestopped1', val: '!takedown' },
+      { uri: 'did:plc:whilestopped2', val: '!takedown' },
+    ])
+    const db = plyr.database.db
+    const again = new LabelSubscriptions(
+      [lab.account.did],
+      db,
+      createIdentity({ plcUrl: net.plcUrl, allowPrivateNetwork: true, timeoutMs: 10_000 }).resolver,
+      silent,
+    )
+    again.start()
+    try {
+      await waitFor(async () => {
+        const rows = await db
+          .selectFrom('label')
+          .select('uri')
+          .where('uri', 'like', 'did:plc:whilestopped%')
+          .execute()
+        return rows.length === 2 || undefined
+      })
+      const saved = await db
+        .selectFrom('label_subscription')
+        .select('cursor')
+        .executeTakeFirstOrThrow()
+      expect(Number(saved.cursor)).toBe(plyr.labeler!.feed.seq)
+    } finally {
+      await again.destroy()
+    }
+  })
+
+  it('refuses labels whose signature does not match the published key', async () => {
+    // a rogue process answering at the labeler's endpoint, signing with another key
+    await using rogueData = await tempDir()
+    await using rogueDb = await openTestDatabase('pglite')
+    const port = await freePort()
+    const rogue = await Labeler.start({
+      cfg: labelerConfigFromEnv({
+        LABELER_DID: lab.account.did,
+        LABELER_PORT: String(port),
+        DATA_DIR: rogueData.path,
+        LABELER_SIGNING_KEY: Buffer.from(
+          await (await Secp256k1Keypair.create({ exportable: true })).export(),
+        ).toString('hex'),
+      })!,
+      db: rogueDb.db,
+      logger: silent,
+    })
+    try {
+      await setupLabeler({
+        did: lab.account.did,
+        password: lab.account.password,
+        signingDidKey: plyr.labeler!.key.did(),
+        endpoint: `http://localhost:${port}`,
+        identity: { plcUrl: net.plcUrl, allowPrivateNetwork: true, timeoutMs: 10_000 },
+        plcToken: await net.plcToken(lab.account.did),
+      })
+      await rogue.label([{ uri: track.uri, cid: track.cid, val: 'copyright-violation' }])
+      await using fresh = await openTestDatabase('pglite')
+      const subs = new LabelSubscriptions(
+        [lab.account.did],
+        fresh.db,
+        createIdentity({ plcUrl: net.plcUrl, allowPrivateNetwork: true, timeoutMs: 10_000 })
+          .resolver,
+        silent,
+      )
+      subs.start()
+      try {
+        await waitFor(async () => (subs.health().labelers[0]!.rejected === 1 ? true : undefined))
+        expect(await fresh.db.selectFrom('label').selectAll().execute()).toEqual([])
+      } finally {
+        await subs.destroy()
+      }
+    } finally {
+      await rogue.destroy()
+    }
+  })
+})

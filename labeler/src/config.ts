@@ -1,5 +1,7 @@
 import {
   checkDid,
+  checkUrl,
+  envBool,
   checkOrigin,
   ConfigError,
   envInt,
@@ -7,6 +9,7 @@ import {
   type SharedConfig,
   sharedConfigFromEnv,
 } from '@plyr/core'
+import type { ScanConfig } from './scan/scanner.js'
 
 export type LabelerConfig = SharedConfig & {
   /** The labeler's DID (LABELER_DID): `src` of every label it signs. */
@@ -21,6 +24,8 @@ export type LabelerConfig = SharedConfig & {
   dataDir: string
   /** The safety poll for new labels other processes made (LABELER_POLL_MS). */
   pollMs: number
+  /** Scanning new tracks (LABELER_SCAN, on by default). */
+  scan?: ScanConfig
   /** How often superseded labels are compacted away (LABELER_COMPACT_HOURS, 0: never). */
   compactHours: number
 }
@@ -45,6 +50,42 @@ export function labelerConfigFromEnv(
     signingKey,
     dataDir: env.DATA_DIR || './data',
     pollMs: envInt(env, 'LABELER_POLL_MS', 1000),
+    scan: envBool(env, 'LABELER_SCAN', true) ? scanConfigFromEnv(env) : undefined,
     compactHours: envInt(env, 'LABELER_COMPACT_HOURS', 24, 0),
+  }
+}
+
+function envFraction(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name]
+  if (!value) return fallback
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0 || n >= 0.5) {
+    throw new ConfigError(`${name} must be a number between 0 and 0.5, got "${value}"`)
+  }
+  return n
+}
+
+function scanConfigFromEnv(env: NodeJS.ProcessEnv): ScanConfig {
+  const token = env.AUDD_API_TOKEN || undefined
+  return {
+    concurrency: envInt(env, 'LABELER_SCAN_CONCURRENCY', 2),
+    pollMs: envInt(env, 'LABELER_SCAN_POLL_MS', 2000),
+    maxBytes: envInt(env, 'LABELER_MAX_AUDIO_BYTES', 100 * 1024 * 1024),
+    timeoutMs: envInt(env, 'LABELER_FETCH_TIMEOUT_MS', 60_000),
+    fingerprintSeconds: envInt(env, 'LABELER_FINGERPRINT_SECONDS', 600),
+    thresholds: {
+      maxBitErrorRate: envFraction(env, 'LABELER_MATCH_MAX_BER', 0.2),
+      minOverlapSeconds: envInt(env, 'LABELER_MATCH_MIN_OVERLAP_SECONDS', 10),
+    },
+    audd: token
+      ? {
+          token,
+          url: checkUrl('AUDD_API_URL', env.AUDD_API_URL || 'https://api.audd.io/', [
+            'https:',
+            'http:',
+          ]),
+          timeoutMs: 60_000,
+        }
+      : undefined,
   }
 }

@@ -1,9 +1,11 @@
 import type { Keypair } from '@atproto/crypto'
+import { createIdentity } from '@plyr/core'
 import type { IndexSchema } from '@plyr/db'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { LabelerConfig } from './config.js'
 import { LabelFeed } from './feed.js'
+import { type MediaFingerprints, Scanner } from './scan/scanner.js'
 import { LabelerHttp } from './server.js'
 import { resolveSigningKey } from './signing-key.js'
 import { type LabelInput, type LabelRow, LabelStore } from './store.js'
@@ -15,6 +17,8 @@ export type LabelerDeps = {
   /** The migrated database (shared with the AppView inside `npm start`). */
   db: Kysely<IndexSchema>
   logger: Logger
+  /** The media pipeline's fingerprints, when it runs (see MediaFingerprints). */
+  mediaFingerprints?: MediaFingerprints
 }
 
 /**
@@ -23,6 +27,7 @@ export type LabelerDeps = {
  */
 export class Labeler implements AsyncDisposable {
   private compactTimer?: NodeJS.Timeout
+  scanner?: Scanner
 
   private constructor(
     readonly did: string,
@@ -35,7 +40,7 @@ export class Labeler implements AsyncDisposable {
     private readonly logger: Logger,
   ) {}
 
-  static async start({ cfg, db, logger }: LabelerDeps): Promise<Labeler> {
+  static async start({ cfg, db, logger, mediaFingerprints }: LabelerDeps): Promise<Labeler> {
     const key = await resolveSigningKey(cfg.signingKey, cfg.dataDir, logger)
     const store = new LabelStore(db, cfg.did, key)
     const feed = await LabelFeed.start(store, {
@@ -63,6 +68,17 @@ export class Labeler implements AsyncDisposable {
       )
       labeler.compactTimer.unref()
     }
+    if (cfg.scan) {
+      labeler.scanner = new Scanner({
+        db,
+        identity: createIdentity(cfg.identity),
+        cfg: cfg.scan,
+        logger: logger.child({ part: 'scanner' }),
+        label: (inputs) => labeler.label(inputs),
+        mediaFingerprints,
+      })
+      labeler.scanner.start()
+    }
     logger.info({ did: cfg.did, url, key: key.did() }, 'labeler is up')
     return labeler
   }
@@ -86,6 +102,7 @@ export class Labeler implements AsyncDisposable {
 
   async destroy(): Promise<void> {
     clearInterval(this.compactTimer)
+    await this.scanner?.stop()
     await this.feed.stop()
     await this.http.destroy()
   }

@@ -15,6 +15,7 @@ import * as m0020 from './0020-oauth-sessions.js'
 import * as m0021 from './0021-rate-limits.js'
 import * as m0030 from './0030-labeler.js'
 import * as m0031 from './0031-label-subscriptions.js'
+import * as m0032 from './0032-labeler-scans.js'
 
 /** Every migration, in order. Add new ones here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0021-rate-limits': m0021,
   '0030-labeler': m0030,
   '0031-label-subscriptions': m0031,
+  '0032-labeler-scans': m0032,
 }

@@ -67,6 +67,7 @@ export class AppViewServer implements AsyncDisposable {
         res.type(metrics.contentType).send(await metrics.metrics())
       })
     }
+    this.deps.routes?.(app, ctx)
     app.use(xrpc.router)
     app.use(plainErrorHandler(ctx.logger))
     return app

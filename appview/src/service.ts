@@ -62,6 +62,13 @@ export class PlyrService implements AsyncDisposable {
     const indexer = cfg.indexer
       ? await Indexer.create(cfg.indexer, database.db, logger.child({ subsystem: 'indexer' }))
       : undefined
+    const labeler = cfg.labeler
+      ? await Labeler.start({
+          cfg: cfg.labeler,
+          db: database.db,
+          logger: logger.child({ subsystem: 'labeler' }),
+        })
+      : undefined
     const labels = new LabelSubscriptions(
       cfg.appview.acceptedLabelers,
       database.db,
@@ -74,6 +81,14 @@ export class PlyrService implements AsyncDisposable {
       logger: logger.child({ subsystem: 'appview' }),
       sessionSecret,
       applyWrites: writesApplier(cfg, database, logger, indexer),
+      // the labeler's /admin, with plyr's sign-in for ADMIN_DIDS
+      routes: labeler
+        ? (app, ctx) =>
+            app.use(
+              '/admin',
+              labeler.adminRouter((req, res) => ctx.auth.viewer(req, null, res), ctx.service.url),
+            )
+        : undefined,
       parts: [
         ...(indexer
           ? [{ name: 'indexer', health: () => indexer.health(), metrics: indexer.metrics.registry }]
@@ -83,13 +98,6 @@ export class PlyrService implements AsyncDisposable {
     })
     const port = await server.start(cfg.appview.port)
     await indexer?.start()
-    const labeler = cfg.labeler
-      ? await Labeler.start({
-          cfg: cfg.labeler,
-          db: database.db,
-          logger: logger.child({ subsystem: 'labeler' }),
-        })
-      : undefined
     labels.start()
     logger.info(
       {

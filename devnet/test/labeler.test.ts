@@ -1,9 +1,12 @@
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { Secp256k1Keypair } from '@atproto/crypto'
 import { Client } from '@atproto/lex'
 import { LabelSubscriptions, type PlyrService } from '@plyr/appview'
 import { createIdentity } from '@plyr/core'
 import { openTestDatabase } from '@plyr/db/testing'
 import { Labeler, labelerConfigFromEnv, setupLabeler } from '@plyr/labeler'
+import { makePiece, reencode } from '@plyr/labeler/test-audio'
 import { didKeyOf, fromJson, Subscriber, verifyLabel } from '@plyr/labeler/verifier'
 import { fm } from '@plyr/lexicons'
 import { pino } from 'pino'
@@ -14,6 +17,7 @@ import { startPlyr, tempDir } from './service.js'
 import { waitFor } from './wait.js'
 
 const silent = pino({ level: 'silent' })
+const ADMIN_TOKEN = 'an-admin-token-of-at-least-32-characters'
 
 /** The labeler's key and endpoint, read from its DID document on the dev PLC alone. */
 async function fromPlc(net: DevNetwork, did: string) {
@@ -40,7 +44,14 @@ describe('the labeler on the dev network, and the AppView subscribing to it', ()
     data = await tempDir()
     lab = await devLabeler(net)
     plyr = await startPlyr(
-      { ...net.serviceEnv(), ...lab.env, PLYR_NAMESPACE: 'fm.plyr.dev', FEED_CACHE_MS: '0' },
+      {
+        ...net.serviceEnv(),
+        ...lab.env,
+        PLYR_NAMESPACE: 'fm.plyr.dev',
+        FEED_CACHE_MS: '0',
+        LABELER_SCAN_POLL_MS: '300',
+        ADMIN_TOKEN,
+      },
       data.path,
     )
     appview = new Client({ service: plyr.url })
@@ -61,10 +72,34 @@ describe('the labeler on the dev network, and the AppView subscribing to it', ()
     await data?.[Symbol.asyncDispose]()
   })
 
-  const shown = async () =>
+  const shown = async (uri = track.uri) =>
     (await appview.call(fm.plyr.feed.getLatestTracks, { limit: 50 })).tracks.some(
-      (t) => t.uri === track.uri,
+      (t) => t.uri === uri,
     )
+  const publish = async (account: DevAccount, file: string, title: string) => {
+    const bytes = new Uint8Array(await readFile(file))
+    const audioBlob = (await account.client.uploadBlob(bytes, { encoding: 'audio/mpeg' })).body.blob
+    const { uri } = (
+      await account.client.createRecord({
+        $type: 'fm.plyr.dev.track',
+        title,
+        artist: account.handle,
+        fileType: 'mp3',
+        audioBlob,
+        createdAt: new Date().toISOString(),
+      })
+    ).body
+    return uri
+  }
+  const scanned = (uri: string, status: string) =>
+    waitFor(async () => {
+      const row = await plyr.database.db
+        .selectFrom('labeler_scan')
+        .select('status')
+        .where('uri', '=', uri)
+        .executeTakeFirst()
+      return row?.status === status || undefined
+    })
 
   it('is published in its DID document and repo, and its labels hide and restore a track', async () => {
     const { didKey, service } = await fromPlc(net, lab.account.did)
@@ -106,6 +141,85 @@ describe('the labeler on the dev network, and the AppView subscribing to it', ()
     for (const label of [...sub.labels().map((l) => l.label), ...queried]) {
       expect(await verifyLabel(didKey, label)).toBe(true)
     }
+  })
+
+  it('flags a second artist’s re-encoded, trimmed copy; a moderator clears it in /admin', async () => {
+    await using audio = await tempDir()
+    const file = (name: string) => join(audio.path, name)
+    await makePiece(file('song.mp3'), 220, 1, 40)
+    await makePiece(file('other.mp3'), 330, 7, 30)
+    await reencode(file('song.mp3'), file('copy.mp3'), '96k', 3)
+    const nova = await net.createAccount('nova')
+    const orin = await net.createAccount('orin')
+    const original = await publish(nova, file('song.mp3'), 'Nova Song')
+    await scanned(original, 'clear')
+    const copy = await publish(orin, file('copy.mp3'), '<b>Orin</b> Song')
+    const unrelated = await publish(orin, file('other.mp3'), 'Orin Other')
+    await scanned(copy, 'flagged')
+    await scanned(unrelated, 'clear')
+    await waitFor(async () => ((await shown(copy)) ? undefined : true))
+    expect(await shown(unrelated)).toBe(true)
+    expect(await shown(original)).toBe(true)
+
+    // the moderator signs in with the admin token and reviews the queue
+    const admin = `${plyr.url}/admin`
+    const login = await fetch(`${admin}/login`, {
+      method: 'POST',
+      body: new URLSearchParams({ token: ADMIN_TOKEN }),
+      redirect: 'manual',
+    })
+    expect(login.status).toBe(303)
+    let cookies = login.headers.getSetCookie().map((c) => c.split(';')[0]!)
+    expect(login.headers.getSetCookie()[0]).toMatch(/HttpOnly; SameSite=Strict/)
+    const get = async (path: string) => {
+      const res = await fetch(`${plyr.url}${path}`, { headers: { cookie: cookies.join('; ') } })
+      cookies = [...cookies, ...res.headers.getSetCookie().map((c) => c.split(';')[0]!)]
+      return res.text()
+    }
+    const queue = await get('/admin')
+    expect(queue).toContain('&lt;b&gt;Orin&lt;/b&gt; Song')
+    expect(queue).not.toContain('<b>Orin</b>')
+    expect(queue).toContain('Nova Song')
+    expect(queue).not.toContain('Orin Other')
+    const flagId = /id="flag-(\d+)"/.exec(queue)![1]!
+    const step = await get(`/admin/flags/${flagId}/false-positive`)
+    const csrf = /name="csrf" value="([^"]+)"/.exec(step)![1]!
+    const post = (csrfToken: string) =>
+      fetch(`${admin}/flags/${flagId}/false-positive`, {
+        method: 'POST',
+        headers: { cookie: cookies.join('; ') },
+        body: new URLSearchParams({
+          csrf: csrfToken,
+          reason: 'original-artist',
+          note: 'same person',
+        }),
+        redirect: 'manual',
+      })
+    expect((await post('forged')).status).toBe(403)
+    expect((await post(csrf)).status).toBe(303)
+    await waitFor(async () => (await shown(copy)) || undefined)
+    const after = await get('/admin?status=resolved')
+    expect(after).toContain('false_positive')
+    expect(after).toContain('mark false positive')
+    expect(after).toContain('original-artist: same person')
+
+    // take the account down (every track of it disappears), then reverse it
+    const act = async (path: string) => {
+      const form = await get(path)
+      const token = /name="csrf" value="([^"]+)"/.exec(form)![1]!
+      const res = await fetch(`${plyr.url}${path}`, {
+        method: 'POST',
+        headers: { cookie: cookies.join('; ') },
+        body: new URLSearchParams({ csrf: token, reason: 'repeat infringer' }),
+        redirect: 'manual',
+      })
+      expect(res.status).toBe(303)
+    }
+    await act(`/admin/accounts/${encodeURIComponent(orin.did)}/takedown`)
+    await waitFor(async () => ((await shown(unrelated)) ? undefined : true))
+    expect(await get('/admin')).toContain('take down account')
+    await act(`/admin/accounts/${encodeURIComponent(orin.did)}/restore`)
+    await waitFor(async () => (await shown(unrelated)) || undefined)
   })
 
   it('resumes its subscription from the saved cursor after a restart, losing nothing', async () => {

@@ -5,6 +5,7 @@ import {
   checkOrigin,
   ConfigError,
   envInt,
+  envList,
   envPort,
   type SharedConfig,
   sharedConfigFromEnv,
@@ -26,6 +27,12 @@ export type LabelerConfig = SharedConfig & {
   pollMs: number
   /** Scanning new tracks (LABELER_SCAN, on by default). */
   scan?: ScanConfig
+  /** The AppView's public URL (PUBLIC_URL), where /admin links open tracks and artists. */
+  appUrl?: string
+  /** Accounts signed in through plyr that may use /admin (ADMIN_DIDS). */
+  adminDids: string[]
+  /** A shared secret for /admin before or besides sign-in (ADMIN_TOKEN). */
+  adminToken?: string
   /** How often superseded labels are compacted away (LABELER_COMPACT_HOURS, 0: never). */
   compactHours: number
 }
@@ -50,6 +57,9 @@ export function labelerConfigFromEnv(
     signingKey,
     dataDir: env.DATA_DIR || './data',
     pollMs: envInt(env, 'LABELER_POLL_MS', 1000),
+    appUrl: env.PUBLIC_URL ? checkOrigin('PUBLIC_URL', env.PUBLIC_URL) : undefined,
+    adminDids: envList(env, 'ADMIN_DIDS').map((did) => checkDid('ADMIN_DIDS', did)),
+    adminToken: adminToken(env),
     scan: envBool(env, 'LABELER_SCAN', true) ? scanConfigFromEnv(env) : undefined,
     compactHours: envInt(env, 'LABELER_COMPACT_HOURS', 24, 0),
   }
@@ -88,4 +98,14 @@ function scanConfigFromEnv(env: NodeJS.ProcessEnv): ScanConfig {
         }
       : undefined,
   }
+}
+
+function adminToken(env: NodeJS.ProcessEnv): string | undefined {
+  const token = env.ADMIN_TOKEN || undefined
+  if (token !== undefined && token.length < 32) {
+    throw new ConfigError(
+      'ADMIN_TOKEN must be at least 32 characters (e.g. openssl rand -base64 32)',
+    )
+  }
+  return token
 }

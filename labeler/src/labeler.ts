@@ -1,16 +1,22 @@
-import type { Keypair } from '@atproto/crypto'
+import { createHash } from 'node:crypto'
+import type { Secp256k1Keypair } from '@atproto/crypto'
 import { createIdentity } from '@plyr/core'
 import type { IndexSchema } from '@plyr/db'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { LabelerConfig } from './config.js'
 import { LabelFeed } from './feed.js'
+import { Moderation } from './admin/moderation.js'
+import { adminRouter } from './admin/routes.js'
+import { AdminAuth } from './admin/session.js'
 import { type MediaFingerprints, Scanner } from './scan/scanner.js'
 import { LabelerHttp } from './server.js'
 import { resolveSigningKey } from './signing-key.js'
 import { type LabelInput, type LabelRow, LabelStore } from './store.js'
 import queryLabels from './xrpc/queryLabels.js'
 import subscribeLabels from './xrpc/subscribeLabels.js'
+
+type AdminAuthSignedIn = ConstructorParameters<typeof AdminAuth>[0]['signedIn']
 
 export type LabelerDeps = {
   cfg: LabelerConfig
@@ -28,10 +34,15 @@ export type LabelerDeps = {
 export class Labeler implements AsyncDisposable {
   private compactTimer?: NodeJS.Timeout
   scanner?: Scanner
+  /**
+   * /admin for another server of this process: the AppView mounts it with plyr's sign-in
+   * (`signedIn` gives a request's account) and its own URL for links.
+   */
+  adminRouter!: (signedIn?: AdminAuthSignedIn, appUrl?: string) => ReturnType<typeof adminRouter>
 
   private constructor(
     readonly did: string,
-    readonly key: Keypair,
+    readonly key: Secp256k1Keypair,
     readonly store: LabelStore,
     readonly feed: LabelFeed,
     private readonly http: LabelerHttp,
@@ -51,6 +62,27 @@ export class Labeler implements AsyncDisposable {
     const http = new LabelerHttp()
     queryLabels(http.xrpc, db)
     subscribeLabels(http.xrpc, store, feed)
+    const adminSecret = createHash('sha256')
+      .update('plyr-labeler-admin')
+      .update(await key.export())
+      .digest()
+    const admin = (signedIn?: AdminAuthSignedIn, appUrl?: string) =>
+      adminRouter({
+        db,
+        appUrl,
+        auth: new AdminAuth({
+          adminDids: new Set(cfg.adminDids),
+          adminToken: cfg.adminToken,
+          signedIn,
+          secure: (appUrl ?? cfg.publicUrl ?? '').startsWith('https:'),
+          secret: adminSecret,
+        }),
+        moderation: new Moderation(db, {
+          label: (inputs) => labeler.label(inputs),
+          negate: (inputs) => labeler.negate(inputs),
+        }),
+      })
+    http.app.use('/admin', admin(undefined, cfg.appUrl))
     let port: number
     try {
       port = await http.start(cfg.port)
@@ -59,7 +91,8 @@ export class Labeler implements AsyncDisposable {
       throw err
     }
     const url = cfg.publicUrl ?? `http://localhost:${port}`
-    const labeler = new Labeler(cfg.did, key, store, feed, http, port, url, logger)
+    const labeler: Labeler = new Labeler(cfg.did, key, store, feed, http, port, url, logger)
+    labeler.adminRouter = admin
     if (cfg.compactHours > 0) {
       labeler.compactTimer = setInterval(
         () =>

@@ -5,5 +5,5 @@ WORKDIR /app
 COPY . .
 RUN npm ci --no-audit --no-fund
 ENV NODE_ENV=production
-EXPOSE 3000
+EXPOSE 3000 3002
 CMD ["npm", "start"]

@@ -50,7 +50,7 @@ export function labelerConfigFromEnv(
   return {
     ...shared,
     did: checkDid('LABELER_DID', env.LABELER_DID),
-    port: envPort(env, 'LABELER_PORT', 3001),
+    port: envPort(env, 'LABELER_PORT', 3002),
     publicUrl: env.LABELER_PUBLIC_URL
       ? checkOrigin('LABELER_PUBLIC_URL', env.LABELER_PUBLIC_URL)
       : undefined,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Secp256k1Keypair } from '@atproto/crypto'
 import { createIdentity } from '@plyr/core'
 import type { IndexSchema } from '@plyr/db'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { Logger } from 'pino'
 import type { LabelerConfig } from './config.js'
 import { LabelFeed } from './feed.js'
@@ -83,6 +83,13 @@ export class Labeler implements AsyncDisposable {
         }),
       })
     http.app.use('/admin', admin(undefined, cfg.appUrl))
+    http.app.get('/health', (_req, res) => {
+      sql`select 1`.execute(db).then(
+        () => res.json({ status: 'ok', database: 'ok', seq: feed.seq }),
+        (err: unknown) =>
+          res.status(503).json({ status: 'error', database: `error: ${String(err)}` }),
+      )
+    })
     let port: number
     try {
       port = await http.start(cfg.port)

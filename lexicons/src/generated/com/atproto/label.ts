@@ -4,4 +4,3 @@
 
 export * as defs from './label/defs.js'
 export * as queryLabels from './label/queryLabels.js'
-export * as subscribeLabels from './label/subscribeLabels.js'

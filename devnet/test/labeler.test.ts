@@ -160,6 +160,15 @@ describe('the labeler on the dev network, and the AppView subscribing to it', ()
     await waitFor(async () => ((await shown(copy)) ? undefined : true))
     expect(await shown(unrelated)).toBe(true)
     expect(await shown(original)).toBe(true)
+    // the artist, through their PDS, still sees their track, with the label on it
+    const proxy = {
+      service: `${plyr.server.ctx!.service.did as `did:web:${string}`}#plyr_appview`,
+    } as const
+    const asArtist = await orin.client.call(fm.plyr.feed.getTrack, { uri: copy }, proxy)
+    expect(asArtist.track.labels?.map((l) => l.val)).toEqual(['copyright-violation'])
+    await expect(nova.client.call(fm.plyr.feed.getTrack, { uri: copy }, proxy)).rejects.toThrow(
+      /taken down/,
+    )
 
     // the moderator signs in with the admin token and reviews the queue
     const admin = `${plyr.url}/admin`

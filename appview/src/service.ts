@@ -93,7 +93,9 @@ export class PlyrService implements AsyncDisposable {
         ...(indexer
           ? [{ name: 'indexer', health: () => indexer.health(), metrics: indexer.metrics.registry }]
           : []),
-        { name: 'labels', health: () => labels.health(), metrics: labels.registry },
+        ...(cfg.appview.acceptedLabelers.length > 0
+          ? [{ name: 'labels', health: () => labels.health(), metrics: labels.registry }]
+          : []),
       ],
     })
     const port = await server.start(cfg.appview.port)

@@ -5,6 +5,6 @@ WORKDIR /app
 COPY . .
 RUN npm ci --no-audit --no-fund
 ENV NODE_ENV=production
-# the AppView (PORT), the indexer run alone (INDEXER_PORT)
-EXPOSE 3000 3001
+# the AppView (PORT), the indexer run alone (INDEXER_PORT), the labeler (LABELER_PORT)
+EXPOSE 3000 3001 3002
 CMD ["npm", "start"]

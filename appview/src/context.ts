@@ -1,3 +1,4 @@
+import type { Express } from 'express'
 import { randomBytes } from 'node:crypto'
 import { createIdentity } from '@plyr/core'
 import type { IndexSchema } from '@plyr/db'
@@ -56,6 +57,8 @@ export type AppDeps = Pick<AppContext, 'cfg' | 'db' | 'logger' | 'applyWrites'> 
   parts?: ProcessPart[]
   /** What sign-in data is encrypted under (see resolveSessionSecret); none: sign-in is off. */
   sessionSecret?: string
+  /** Plain routes another part of the process adds (the labeler's /admin), given the context. */
+  routes?: (app: Express, ctx: AppContext) => void
 }
 
 /**
@@ -66,7 +69,7 @@ export type AppDeps = Pick<AppContext, 'cfg' | 'db' | 'logger' | 'applyWrites'> 
 const CALLER_DID_CACHE = { maxEntries: 10_000, staleMs: 5 * 60_000, maxAgeMs: 60 * 60_000 }
 
 export async function createAppContext(deps: AppDeps, port: number): Promise<AppContext> {
-  const { cfg, db, logger, sessionSecret, ...rest } = deps
+  const { cfg, db, logger, sessionSecret, routes: _routes, ...rest } = deps
   const service = serviceIdentity(cfg, port)
   const { resolver } = createIdentity(cfg.identity, new BoundedDidCache(CALLER_DID_CACHE))
   const secure = service.url.startsWith('https:')

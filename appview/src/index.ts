@@ -5,3 +5,4 @@ export { PlyrService, type ServiceConfig, serviceConfigFromEnv } from './service
 export { Sealer } from './oauth/seal.js'
 export { REDACTED_PATHS } from './logger.js'
 export { generatePrivateKey } from './oauth/keys.js'
+export { LabelSubscriptions } from './labels/subscription.js'

@@ -36,6 +36,14 @@ export class AppViewServer implements AsyncDisposable {
     registerApi(xrpc, ctx)
     const app = express()
     app.disable('x-powered-by')
+    // which labelers' labels the answers apply (the atproto label-header convention)
+    const labelers = ctx.cfg.acceptedLabelers.join(', ')
+    if (labelers) {
+      app.use('/xrpc', (_req, res, next) => {
+        res.setHeader('atproto-content-labelers', labelers)
+        next()
+      })
+    }
     const client = ctx.cfg.clientDir ? webClient(ctx, ctx.cfg.clientDir) : undefined
     if (client) {
       app.use(client.assets)
@@ -72,6 +80,7 @@ export class AppViewServer implements AsyncDisposable {
         }),
       )
     }
+    this.deps.routes?.(app, ctx)
     app.use(xrpc.router)
     if (client) app.get('*', client.notFound)
     app.use(plainErrorHandler(ctx.logger))

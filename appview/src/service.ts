@@ -1,4 +1,4 @@
-import { envBool, sharedConfigFromEnv } from '@plyr/core'
+import { createIdentity, envBool, sharedConfigFromEnv } from '@plyr/core'
 import { Database } from '@plyr/db'
 import {
   createPlugins,
@@ -7,14 +7,23 @@ import {
   indexerConfigFromEnv,
   Processor,
 } from '@plyr/indexer'
+import { Labeler, type LabelerConfig, labelerConfigFromEnv } from '@plyr/labeler'
 import type { Logger } from 'pino'
 import { type AppViewConfig, appViewConfigFromEnv } from './config.js'
+import { LabelSubscriptions } from './labels/subscription.js'
 import { resolveSessionSecret } from './oauth/secret.js'
 import { AppViewServer } from './server.js'
 import type { ApplyWrites } from './writes/apply.js'
 
-/** What `npm start` runs: the AppView, and the indexer when RUN_INDEXER is on. */
-export type ServiceConfig = { appview: AppViewConfig; indexer?: IndexerConfig }
+/**
+ * What `npm start` runs: the AppView, the indexer when RUN_INDEXER is on, and the labeler
+ * when LABELER_DID is set and RUN_LABELER is on.
+ */
+export type ServiceConfig = {
+  appview: AppViewConfig
+  indexer?: IndexerConfig
+  labeler?: LabelerConfig
+}
 
 /** The settings of every part `npm start` runs, from one reading of the environment. */
 export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
@@ -22,6 +31,7 @@ export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serv
   return {
     appview: appViewConfigFromEnv(env, shared),
     indexer: envBool(env, 'RUN_INDEXER', true) ? indexerConfigFromEnv(env, shared) : undefined,
+    labeler: envBool(env, 'RUN_LABELER', true) ? labelerConfigFromEnv(env, shared) : undefined,
   }
 }
 
@@ -35,6 +45,8 @@ export class PlyrService implements AsyncDisposable {
     readonly database: Database,
     readonly server: AppViewServer,
     readonly indexer: Indexer | undefined,
+    readonly labeler: Labeler | undefined,
+    readonly labels: LabelSubscriptions,
     readonly port: number,
     private readonly logger: Logger,
   ) {}
@@ -50,23 +62,55 @@ export class PlyrService implements AsyncDisposable {
     const indexer = cfg.indexer
       ? await Indexer.create(cfg.indexer, database.db, logger.child({ subsystem: 'indexer' }))
       : undefined
+    const labeler = cfg.labeler
+      ? await Labeler.start({
+          cfg: cfg.labeler,
+          db: database.db,
+          logger: logger.child({ subsystem: 'labeler' }),
+        })
+      : undefined
+    const labels = new LabelSubscriptions(
+      cfg.appview.acceptedLabelers,
+      database.db,
+      createIdentity(cfg.appview.identity).resolver,
+      logger.child({ subsystem: 'labels' }),
+    )
     const server = new AppViewServer({
       cfg: cfg.appview,
       db: database.db,
       logger: logger.child({ subsystem: 'appview' }),
       sessionSecret,
       applyWrites: writesApplier(cfg, database, logger, indexer),
-      parts: indexer
-        ? [{ name: 'indexer', health: () => indexer.health(), metrics: indexer.metrics.registry }]
-        : [],
+      // the labeler's /admin, with plyr's sign-in for ADMIN_DIDS
+      routes: labeler
+        ? (app, ctx) =>
+            app.use(
+              '/admin',
+              labeler.adminRouter((req, res) => ctx.auth.viewer(req, null, res), ctx.service.url),
+            )
+        : undefined,
+      parts: [
+        ...(indexer
+          ? [{ name: 'indexer', health: () => indexer.health(), metrics: indexer.metrics.registry }]
+          : []),
+        ...(cfg.appview.acceptedLabelers.length > 0
+          ? [{ name: 'labels', health: () => labels.health(), metrics: labels.registry }]
+          : []),
+      ],
     })
     const port = await server.start(cfg.appview.port)
     await indexer?.start(database.lock)
+    labels.start()
     logger.info(
-      { port, database: database.kind, indexer: cfg.indexer?.source ?? 'off' },
+      {
+        port,
+        database: database.kind,
+        indexer: cfg.indexer?.source ?? 'off',
+        labeler: labeler ? { did: labeler.did, url: labeler.url } : 'off',
+      },
       'plyr is up',
     )
-    return new PlyrService(database, server, indexer, port, logger)
+    return new PlyrService(database, server, indexer, labeler, labels, port, logger)
   }
 
   get url(): string {
@@ -75,6 +119,8 @@ export class PlyrService implements AsyncDisposable {
 
   /** Stops taking requests, lets the indexer finish its current batch, then closes the db. */
   async destroy(): Promise<void> {
+    await this.labels.destroy()
+    await this.labeler?.destroy()
     await this.server.destroy()
     await this.indexer?.destroy()
     await this.database.destroy()

@@ -290,6 +290,97 @@ export interface RateLimitTable {
   window_ends: Timestamp
 }
 
+/** A label the labeler signed, numbered in the order it was made (labeler/). */
+export interface LabelerLabelTable {
+  seq: Generated<number>
+  src: string
+  uri: string
+  cid: string | null
+  val: string
+  neg: boolean
+  /** The exact strings that were signed. */
+  cts: string
+  exp: string | null
+  sig: Uint8Array
+  superseded: ColumnType<boolean, boolean | undefined, boolean>
+}
+
+/** The labeler's single row of state: how far compaction removed superseded labels. */
+export interface LabelerStateTable {
+  id: number
+  compacted_through: number
+}
+
+/** How far the AppView has applied an accepted labeler's labels (its seq). */
+export interface LabelSubscriptionTable {
+  labeler: string
+  cursor: number
+}
+
+/** A track version the labeler fingerprints: its state and retries. */
+export interface LabelerScanTable {
+  uri: string
+  cid: string
+  did: string
+  status: 'pending' | 'running' | 'clear' | 'flagged' | 'failed'
+  attempts: ColumnType<number, number | undefined, number>
+  due_at: ColumnType<Date, Date | string | undefined, Date | string>
+  lease_until: Timestamp | null
+  error: string | null
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
+/** A Chromaprint raw fingerprint of a track or of a reference work. */
+export interface LabelerFingerprintTable {
+  id: Generated<number>
+  kind: 'track' | 'reference'
+  subject: string
+  cid: string | null
+  did: string | null
+  title: string
+  artist: string
+  isrc: string | null
+  duration: number
+  fingerprint: Uint8Array
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
+/** A match found by a scan, its evidence, and the moderator's decision. */
+export interface LabelerFlagTable {
+  id: Generated<number>
+  uri: string
+  cid: string
+  did: string
+  source: 'fingerprint' | 'audd'
+  matched_kind: 'track' | 'reference' | 'audd'
+  matched_subject: string | null
+  matched_title: string
+  matched_artist: string
+  matched_isrc: string | null
+  offset_s: number | null
+  score: number | null
+  overlap_s: number | null
+  status: ColumnType<
+    'pending' | 'confirmed' | 'false_positive',
+    'pending' | 'confirmed' | 'false_positive' | undefined,
+    'pending' | 'confirmed' | 'false_positive'
+  >
+  reason: string | null
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>
+  resolved_at: Timestamp | null
+  resolved_by: string | null
+}
+
+/** A moderator's action: who, when, what, why. */
+export interface LabelerAuditTable {
+  id: Generated<number>
+  at: ColumnType<Date, Date | string | undefined, Date | string>
+  actor: string
+  action: string
+  subject: string
+  reason: string | null
+}
+
 export interface IndexSchema {
   actor: ActorTable
   backfill_repo: BackfillRepoTable
@@ -316,6 +407,13 @@ export interface IndexSchema {
   developer_token: DeveloperTokenTable
   oauth_lock: OAuthLockTable
   rate_limit: RateLimitTable
+  labeler_label: LabelerLabelTable
+  labeler_state: LabelerStateTable
+  label_subscription: LabelSubscriptionTable
+  labeler_scan: LabelerScanTable
+  labeler_fingerprint: LabelerFingerprintTable
+  labeler_flag: LabelerFlagTable
+  labeler_audit: LabelerAuditTable
 }
 
 export type ActorRow = Selectable<ActorTable>
@@ -323,6 +421,7 @@ export type TrackRow = Selectable<TrackTable>
 export type NewTrack = Insertable<TrackTable>
 export type LabelRow = Selectable<LabelTable>
 export type NewLabel = Insertable<LabelTable>
+export type NewLabelerFlag = Insertable<LabelerFlagTable>
 
 /** A transaction on the index: what every write that must commit together takes. */
 export type Tx = Transaction<IndexSchema>

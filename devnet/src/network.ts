@@ -123,6 +123,11 @@ export class DevNetwork implements AsyncDisposable {
     return { did: session.did, handle, password, accessJwt: session.accessJwt, client }
   }
 
+  /** The PLC operation token the PDS would e-mail the account (its operator reads it here). */
+  plcToken(did: string): Promise<string> {
+    return this.pds.ctx.accountManager.createEmailToken(did as DevAccount['did'], 'plc_operation')
+  }
+
   async destroy(): Promise<void> {
     await this.relay.destroy()
     await this.jetstream.destroy()

@@ -21,7 +21,14 @@ export type RuledState = HydrationState & {
 export function applyRules(state: HydrationState): RuledState {
   const verdicts = new Map<string, 'visible' | Hidden>()
   const decide = (id: string, did: string) => {
-    verdicts.set(id, visibility(state.actors.get(did), state.labels, id) ?? 'visible')
+    const actor = state.actors.get(did)
+    let verdict = visibility(actor, state.labels, id)
+    // an artist still sees their own record that a label hides, the label in its view
+    // (viewer state), unless the account itself is taken down
+    if (verdict === 'taken-down' && did === state.viewer && id !== did) {
+      verdict = visibility(actor, state.labels, did)
+    }
+    verdicts.set(id, verdict ?? 'visible')
   }
   for (const did of state.actors.keys()) decide(did, did)
   for (const records of [state.tracks, state.lists, state.comments, state.likes]) {

@@ -13,6 +13,9 @@ import * as m0013 from './0013-identity-queue.js'
 import * as m0014 from './0014-backfill-queue.js'
 import * as m0020 from './0020-oauth-sessions.js'
 import * as m0021 from './0021-rate-limits.js'
+import * as m0030 from './0030-labeler.js'
+import * as m0031 from './0031-label-subscriptions.js'
+import * as m0032 from './0032-labeler-scans.js'
 import * as m0050 from './0050-play-reports.js'
 
 /** Every migration, in order. Add new ones here; never edit one that has shipped. */
@@ -31,5 +34,8 @@ export const migrations: Record<string, Migration> = {
   '0014-backfill-queue': m0014,
   '0020-oauth-sessions': m0020,
   '0021-rate-limits': m0021,
+  '0030-labeler': m0030,
+  '0031-label-subscriptions': m0031,
+  '0032-labeler-scans': m0032,
   '0050-play-reports': m0050,
 }

@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
+import { devLabeler } from '../labeler.js'
 import { DevNetwork } from '../network.js'
 import { seedDemo } from '../demo.js'
 import { MediaHost } from '../demo-media.js'
@@ -22,6 +23,7 @@ const net = await DevNetwork.start({
   jetstreamPort: Number(process.env.DEV_JETSTREAM_PORT || 2584),
   relayPort: Number(process.env.DEV_RELAY_PORT || 2585),
 })
+const labeler = await devLabeler(net, Number(process.env.DEV_LABELER_PORT || 2588))
 // The network lives only as long as this process, so its index and media do too.
 const dataDir = await mkdtemp(join(tmpdir(), 'plyr-dev-'))
 const media = await MediaHost.start(
@@ -32,6 +34,7 @@ const cfg = serviceConfigFromEnv({
   ...process.env,
   ...net.serviceEnv(),
   TRUSTED_MEDIA_ORIGINS: [process.env.TRUSTED_MEDIA_ORIGINS, media.url].filter(Boolean).join(','),
+  ...labeler.env,
   PLYR_NAMESPACE: namespace,
   DATA_DIR: dataDir,
 })
@@ -53,6 +56,8 @@ plyr dev network is up (namespace ${namespace})
     health         ${service.url}/health
     via the PDS    atproto-proxy: ${service.server.ctx!.service.did}#plyr_appview
     sign in        ${new URL(service.server.ctx!.oauth.redirectUri).origin}/oauth/login?handle=<handle>
+  Labeler        ${labeler.url}  (${labeler.account.did}, accepted by the AppView)
+    labels         ${labeler.url}/xrpc/com.atproto.label.queryLabels?uriPatterns=*
   PDS            ${net.pdsUrl}
   Jetstream      ${net.jetstream.url}
   Relay          ${net.relay.url}

@@ -3,3 +3,4 @@
  */
 
 export * as defs from './label/defs.js'
+export * as queryLabels from './label/queryLabels.js'

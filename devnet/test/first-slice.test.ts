@@ -34,7 +34,11 @@ describe.each(['jetstream', 'firehose'] as const)(
       const { uri } = created.body
       const rkey = uri.split('/').pop()!
 
-      const first = await waitFor(async () => (await latest()).tracks.find((t) => t.uri === uri))
+      // the track is indexed at once; the artist's identity follows from the background
+      // lookup
+      const first = await waitFor(async () =>
+        (await latest()).tracks.find((t) => t.uri === uri && t.artist.handle !== 'handle.invalid'),
+      )
       expect(first).toMatchObject({
         title: 'Northern Static',
         duration: 215,

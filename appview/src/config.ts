@@ -2,12 +2,14 @@ import {
   checkDid,
   ConfigError,
   checkOrigin,
+  envBool,
   envInt,
   envList,
   envPort,
   type SharedConfig,
   sharedConfigFromEnv,
 } from '@plyr/core'
+import { type MediaConfig, mediaConfigFromEnv } from '@plyr/media'
 import { parsePrivateKeys, type PrivateJwk } from './oauth/keys.js'
 import { SESSION_SECRET_MIN_LENGTH } from './oauth/secret.js'
 
@@ -29,6 +31,10 @@ export type AppViewConfig = SharedConfig & {
   oauthScope?: string
   /** Writes one account may make per minute (WRITE_RATE_LIMIT_PER_MINUTE). */
   writesPerMinute: number
+  /** Uploads: limits, where staging and local storage live (media/src/config.ts). */
+  media: MediaConfig
+  /** Run the media worker in this process (RUN_MEDIA_WORKER). */
+  runMediaWorker: boolean
 }
 
 /** The AppView's settings from the environment (docs/configuration.md lists them). */
@@ -48,6 +54,8 @@ export function appViewConfigFromEnv(
     feedCacheMs: envInt(env, 'FEED_CACHE_MS', 1000, 0),
     ...signInConfig(env),
     writesPerMinute: envInt(env, 'WRITE_RATE_LIMIT_PER_MINUTE', 60),
+    media: mediaConfigFromEnv(env),
+    runMediaWorker: envBool(env, 'RUN_MEDIA_WORKER', true),
   }
 }
 

@@ -8,6 +8,7 @@ import { BoundedDidCache } from './auth/did-cache.js'
 import { ServiceAuth } from './auth/service-auth.js'
 import { ViewerAuthVerifier } from './auth/viewer-auth.js'
 import type { AppViewConfig } from './config.js'
+import { Media } from './media/media.js'
 import { BrowserSessions } from './oauth/browser-sessions.js'
 import { OAuth } from './oauth/client.js'
 import { DeveloperTokens } from './oauth/developer-tokens.js'
@@ -47,6 +48,10 @@ export type AppContext = {
   applyWrites: ApplyWrites
   /** The public feed's pages for anonymous readers, rebuilt every FEED_CACHE_MS. */
   feedCache: PageCache
+  /** Uploaded media: its settings and storage. */
+  media: Media
+  /** The media worker in this process, if it runs here (woken when a job is queued). */
+  mediaWorker?: { wake(): void }
   /** The other parts running in this process. */
   parts: ProcessPart[]
 }
@@ -108,5 +113,6 @@ export async function createAppContext(deps: AppDeps, port: number): Promise<App
       logger,
     }),
     feedCache: new PageCache(cfg.feedCacheMs),
+    media: new Media(cfg.media),
   }
 }

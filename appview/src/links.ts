@@ -19,6 +19,16 @@ export function audioUrl(base: string, ref: RecordRef): string {
   return `${base}/audio/${recordPath(ref)}`
 }
 
+/** A track's waveform peaks (JSON); the version makes the URL change when the audio does. */
+export function peaksUrl(base: string, ref: RecordRef, version: number): string {
+  return `${base}/peaks/${recordPath(ref)}?v=${version}`
+}
+
+/** A track's original upload, as a download. */
+export function originalUrl(base: string, ref: RecordRef): string {
+  return `${base}/audio/${recordPath(ref)}?original=1`
+}
+
 export function embedUrl(base: string, kind: PageKind, ref: RecordRef): string {
   return `${base}/embed/${kind}/${recordPath(ref)}`
 }

@@ -14,11 +14,15 @@ import { indexHandler } from './http/index-page.js'
 import { oauthRoutes } from './http/oauth.js'
 import { oembedHandler } from './http/oembed.js'
 import { CLIENT_METADATA_PATH, JWKS_PATH } from './oauth/client.js'
+import { MediaWorker } from './media/worker.js'
+import { uploadEventsHandler } from './http/upload-events.js'
+import { peaksHandler } from './http/peaks.js'
 import { databaseRateLimiter, WRITE_LIMIT } from './writes/rate-limit.js'
 
 /** The AppView's HTTP server: XRPC methods plus plain routes. */
 export class AppViewServer implements AsyncDisposable {
   private http?: HttpServer
+  private mediaWorker?: MediaWorker
   /** Built once the server listens (the service's URL may depend on the port it got). */
   ctx?: AppContext
 
@@ -39,6 +43,8 @@ export class AppViewServer implements AsyncDisposable {
     app.get('/health', healthHandler(ctx))
     app.get([AUDIO_PREFIX, `${AUDIO_PREFIX}/*`], asyncRoute(audioHandler(ctx)))
     app.get('/oembed', asyncRoute(oembedHandler(ctx)))
+    app.get('/peaks/*', asyncRoute(peaksHandler(ctx)))
+    app.get('/uploads/:id/events', asyncRoute(uploadEventsHandler(ctx)))
     const oauth = oauthRoutes(ctx)
     if (!ctx.oauth.unavailable) {
       app.get(CLIENT_METADATA_PATH, (_req, res) => res.json(ctx.oauth.metadata))
@@ -78,6 +84,11 @@ export class AppViewServer implements AsyncDisposable {
       throw err
     }
     http.on('request', this.createApp(this.ctx))
+    if (this.ctx.cfg.runMediaWorker) {
+      this.mediaWorker = new MediaWorker(this.ctx)
+      this.ctx.mediaWorker = this.mediaWorker
+      this.mediaWorker.start()
+    }
     return actual
   }
 
@@ -85,6 +96,7 @@ export class AppViewServer implements AsyncDisposable {
     if (!this.http) return
     const http = this.http
     this.http = undefined
+    await this.mediaWorker?.stop()
     http.closeIdleConnections()
     await new Promise<void>((resolve, reject) =>
       http.close((err) => (err ? reject(err) : resolve())),

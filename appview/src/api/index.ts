@@ -24,6 +24,8 @@ import createComment from './fm/plyr/feed/createComment.js'
 import createList from './fm/plyr/feed/createList.js'
 import deleteComment from './fm/plyr/feed/deleteComment.js'
 import deleteList from './fm/plyr/feed/deleteList.js'
+import createTrack from './fm/plyr/feed/createTrack.js'
+import uploadAudio from './fm/plyr/media/uploadAudio.js'
 import deleteTrack from './fm/plyr/feed/deleteTrack.js'
 import like from './fm/plyr/feed/like.js'
 import moveListItem from './fm/plyr/feed/moveListItem.js'
@@ -58,6 +60,8 @@ export function registerApi(server: Server, ctx: AppContext): void {
   createList(server, ctx)
   deleteComment(server, ctx)
   deleteList(server, ctx)
+  createTrack(server, ctx)
+  uploadAudio(server, ctx)
   deleteTrack(server, ctx)
   like(server, ctx)
   moveListItem(server, ctx)

@@ -7,6 +7,8 @@ import { recordPlay } from '../plays/record-play.js'
 import { applyRules, hiddenReason } from '../rules/apply.js'
 import { startsPlayback } from '../rules/play.js'
 import { sendError } from './errors.js'
+import { sendObject } from './send-object.js'
+import { type AudioFormat, extensionOf } from '@plyr/media'
 
 export const AUDIO_PREFIX = '/audio'
 
@@ -20,6 +22,10 @@ export const AUDIO_PREFIX = '/audio'
  * A 307 that starts playback (rules/play.ts) counts a play before it is sent: as the
  * viewer a service JWT names (any lxm: this route is no XRPC method; a bad JWT is a 401,
  * checked only here), else anonymously (plays/record-play.ts has the dedupe rule).
+ *
+ * Audio uploaded through plyr is served from plyr's storage (http/send-object.ts: Range,
+ * ETag, conditional requests), or by a redirect to a presigned S3 URL or MEDIA_PUBLIC_URL;
+ * `?original=1` downloads the file as it was uploaded.
  */
 export function audioHandler(ctx: AppContext) {
   const trackCollection = ctx.cfg.namespace.collection('track')
@@ -52,6 +58,32 @@ export function audioHandler(ctx: AppContext) {
       await recordPlay(ctx.db, uri, listener).catch((err: unknown) => {
         ctx.logger.error({ err, uri }, 'could not count a play')
       })
+    }
+    const stored = state.media.get(uri)
+    if (location === 'stored' && stored) {
+      const original = req.query.original !== undefined
+      const sha256 = original ? stored.original_sha256 : stored.playable_sha256
+      const object = await ctx.db
+        .selectFrom('media_object')
+        .select(['size', 'content_type'])
+        .where('sha256', '=', sha256)
+        .executeTakeFirstOrThrow()
+      const track = state.tracks.get(uri)!
+      const direct = await ctx.media.storage.directUrl(sha256)
+      if (direct) {
+        res.status(307).set('Location', direct).end()
+        return
+      }
+      await sendObject(req, res, ctx.media.storage, {
+        sha256,
+        size: Number(object.size),
+        contentType: object.content_type,
+        modified: stored.created_at,
+        filename: original
+          ? `${track.artist} - ${track.title}.${extensionOf(stored.original_format as AudioFormat)}`
+          : undefined,
+      })
+      return
     }
     res.status(307).set('Location', location).end()
   }

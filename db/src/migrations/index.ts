@@ -13,6 +13,7 @@ import * as m0013 from './0013-identity-queue.js'
 import * as m0014 from './0014-backfill-queue.js'
 import * as m0020 from './0020-oauth-sessions.js'
 import * as m0021 from './0021-rate-limits.js'
+import * as m0040 from './0040-media.js'
 
 /** Every migration, in order. Add new ones here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0014-backfill-queue': m0014,
   '0020-oauth-sessions': m0020,
   '0021-rate-limits': m0021,
+  '0040-media': m0040,
 }

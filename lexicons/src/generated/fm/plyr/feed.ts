@@ -5,6 +5,7 @@
 export * as addListItem from './feed/addListItem.js'
 export * as createComment from './feed/createComment.js'
 export * as createList from './feed/createList.js'
+export * as createTrack from './feed/createTrack.js'
 export * as defs from './feed/defs.js'
 export * as deleteComment from './feed/deleteComment.js'
 export * as deleteList from './feed/deleteList.js'

@@ -1,0 +1,267 @@
+import { readFile, rm } from 'node:fs/promises'
+import type { Tx } from '@plyr/db'
+import { type LexValue, lexToJson, XrpcResponseError } from '@atproto/lex'
+import { XRPCError } from '@atproto/xrpc-server'
+import {
+  extensionOf,
+  MediaError,
+  type Processed,
+  type Probed,
+  probe,
+  processAudio,
+} from '@plyr/media'
+import type { AppContext } from '../context.js'
+import { type RecordJson, writeRecord } from '../writes/pds-write.js'
+import { claimJob, finishJob, type Job, reapJobs, reportJob } from './jobs.js'
+import { addObject, deleteTrackMedia, releaseObjects } from './objects.js'
+
+/** The largest audio blob a track record may carry (fm.plyr.track#audioBlob's maxSize). */
+const RECORD_BLOB_MAX = 104_857_600
+/** How often the worker looks for work and reaps stale jobs when nobody wakes it. */
+const POLL_MS = 2_000
+
+type JobInput = {
+  title?: string
+  album?: string
+  description?: string
+  features?: string[]
+  tags?: string[]
+  labels?: string[]
+}
+
+/**
+ * Takes processing jobs from `media_job`, one at a time: probe, one-pass transcode and
+ * analysis, store, publish to the artist's PDS. Runs inside `npm start` (RUN_MEDIA_WORKER)
+ * or alone (`npm run start:media`); any number of workers share the table.
+ */
+export class MediaWorker {
+  private running = false
+  private loop?: Promise<void>
+  private wakeUp?: () => void
+
+  constructor(private readonly ctx: AppContext) {}
+
+  start(): void {
+    this.running = true
+    this.loop = this.run()
+  }
+
+  /** There may be work: look now rather than at the next poll. */
+  wake(): void {
+    this.wakeUp?.()
+  }
+
+  /** Takes no more jobs and waits for the current one. */
+  async stop(): Promise<void> {
+    this.running = false
+    this.wake()
+    await this.loop
+  }
+
+  private async run(): Promise<void> {
+    const { ctx } = this
+    while (this.running) {
+      let job: Job | undefined
+      try {
+        const failed = await reapJobs(ctx.db)
+        if (failed.length > 0) await releaseObjects(ctx.db, ctx.media.storage, failed)
+        job = await claimJob(ctx.db)
+        if (job) await this.process(job)
+      } catch (err) {
+        ctx.logger.error({ err, job: job?.id }, 'the media worker failed a round')
+      }
+      if (!job && this.running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, POLL_MS)
+          this.wakeUp = () => {
+            clearTimeout(timer)
+            resolve()
+          }
+        })
+        this.wakeUp = undefined
+      }
+    }
+  }
+
+  private async process(job: Job): Promise<void> {
+    const { ctx } = this
+    const log = ctx.logger.child({ job: job.id, did: job.did })
+    const uri = `at://${job.did}/${ctx.cfg.namespace.collection('track')}/${job.rkey}`
+    try {
+      await this.publishTrack(job, uri)
+      await finishJob(ctx.db, job.id, { state: 'done' })
+      log.info({ uri }, 'a track was processed and published')
+    } catch (err) {
+      // nothing half-done: the media of a track that was not published goes
+      const track = await ctx.db
+        .selectFrom('track')
+        .select('uri')
+        .where('uri', '=', uri)
+        .executeTakeFirst()
+      if (!track) await deleteTrackMedia(ctx.db, ctx.media.storage, uri)
+      const reason = failureReason(err)
+      if (!(err instanceof MediaError)) {
+        log.error({ err }, 'a media job failed')
+      }
+      await finishJob(ctx.db, job.id, { state: 'failed', error: reason })
+      await releaseObjects(ctx.db, ctx.media.storage, [job.sha256])
+    }
+  }
+
+  private async publishTrack(job: Job, uri: string): Promise<void> {
+    const { ctx } = this
+    const { media } = ctx
+    const timeoutMs = media.cfg.jobTimeoutSeconds * 1000
+    await reportJob(ctx.db, job.id, 'probing')
+    const file = await media.storage.localFile(job.sha256, media.stagingDir)
+    let probed: Probed
+    let processed: Processed
+    try {
+      probed = await probe(file.path, timeoutMs)
+      if (probed.duration !== undefined && probed.duration > media.cfg.maxAudioSeconds) {
+        throw new MediaError(
+          'TooLong',
+          `the audio is ${Math.round(probed.duration)} s long; the limit is ${media.cfg.maxAudioSeconds} s`,
+        )
+      }
+      await reportJob(ctx.db, job.id, 'transcoding', 0)
+      let reported = Date.now()
+      processed = await processAudio(file.path, {
+        probed,
+        workDir: media.stagingDir,
+        maxSeconds: media.cfg.maxAudioSeconds,
+        timeoutMs,
+        onProgress: (percent) => {
+          if (Date.now() - reported < 500) return
+          reported = Date.now()
+          void reportJob(ctx.db, job.id, 'transcoding', percent).catch(() => {})
+        },
+      })
+    } finally {
+      await file.release()
+    }
+    await reportJob(ctx.db, job.id, 'analysing')
+    const playable = processed.transcoded
+      ? {
+          sha256: processed.transcoded.sha256,
+          size: processed.transcoded.size,
+          contentType: 'audio/mpeg',
+          ext: 'mp3',
+        }
+      : {
+          sha256: job.sha256,
+          size: await objectSize(ctx, job.sha256),
+          contentType: probed.contentType,
+          ext: extensionOf(probed.format),
+        }
+    const last = await ctx.db
+      .selectFrom('media_version')
+      .select((eb) => eb.fn.max('version').as('v'))
+      .where('track_uri', '=', uri)
+      .executeTakeFirst()
+    const version = (last?.v ?? 0) + 1
+    const insertVersion = async (tx: Tx) => {
+      await tx
+        .insertInto('media_version')
+        .values({
+          track_uri: uri,
+          version,
+          did: job.did,
+          original_sha256: job.sha256,
+          original_format: probed.format,
+          playable_sha256: playable.sha256,
+          playable_type: playable.contentType,
+          duration: processed.duration,
+          loudness_lufs: processed.loudnessLufs,
+          true_peak_db: processed.truePeakDb,
+          gain_centi_db: processed.gainCentiDb,
+          peaks: Buffer.from(processed.peaks).toString('base64'),
+          fingerprint: processed.fingerprint,
+        })
+        .execute()
+    }
+    if (processed.transcoded) {
+      const { path } = processed.transcoded
+      await addObject(ctx.db, media.storage, { ...playable, path }, insertVersion).finally(() =>
+        rm(path, { force: true }),
+      )
+    } else {
+      await ctx.db.transaction().execute(insertVersion)
+    }
+
+    await reportJob(ctx.db, job.id, 'publishing')
+    const account = ctx.auth.forGrant(job.did, job.grant_id)
+    const pds = await account.pds()
+    let audioBlob: unknown
+    if (playable.size <= RECORD_BLOB_MAX) {
+      try {
+        const blobFile = await media.storage.localFile(playable.sha256, media.stagingDir)
+        // bounded by RECORD_BLOB_MAX: a body the OAuth client can send again on a DPoP retry
+        const bytes = await readFile(blobFile.path).finally(() => blobFile.release())
+        const encoding = playable.contentType as `${string}/${string}`
+        const sent = await pds.uploadBlob(bytes, { encoding })
+        audioBlob = lexToJson(sent.body.blob as unknown as LexValue)
+      } catch (err) {
+        // a PDS refusing the size still gets the record, with plyr's audioUrl alone
+        if (!(err instanceof XrpcResponseError) || err.status !== 413) throw err
+        ctx.logger.info(
+          { did: job.did, size: playable.size },
+          'the PDS refused the audio blob size',
+        )
+      }
+    }
+
+    const input = job.input as JobInput
+    const tags = probed.tags
+    const artist = await artistName(ctx, job.did)
+    const record: RecordJson = {
+      $type: ctx.cfg.namespace.collection('track'),
+      title: input.title || tags.title || tags.TITLE || 'Untitled',
+      artist,
+      audioUrl: `${ctx.service.url}/audio/${job.did}/${job.rkey}`,
+      fileType: playable.ext,
+      duration: Math.round(processed.duration),
+      ...(input.album || tags.album ? { album: input.album || tags.album } : {}),
+      ...(input.description ? { description: input.description } : {}),
+      ...(input.features?.length ? { features: input.features.map((did) => ({ did })) } : {}),
+      ...(input.tags?.length ? { tags: input.tags } : {}),
+      ...(input.labels?.length
+        ? {
+            labels: {
+              $type: 'com.atproto.label.defs#selfLabels',
+              values: input.labels.map((val) => ({ val })),
+            },
+          }
+        : {}),
+      ...(audioBlob ? { audioBlob } : {}),
+      createdAt: new Date().toISOString(),
+    }
+    await writeRecord(ctx, account, { op: 'create', name: 'track', rkey: job.rkey, record })
+  }
+}
+
+async function objectSize(ctx: AppContext, sha256: string): Promise<number> {
+  const row = await ctx.db
+    .selectFrom('media_object')
+    .select('size')
+    .where('sha256', '=', sha256)
+    .executeTakeFirstOrThrow()
+  return Number(row.size)
+}
+
+/** The artist's name for the record: their display name or handle as indexed, else the DID. */
+async function artistName(ctx: AppContext, did: string): Promise<string> {
+  const actor = await ctx.db
+    .selectFrom('actor')
+    .select(['display_name', 'handle'])
+    .where('did', '=', did)
+    .executeTakeFirst()
+  return (actor?.display_name || actor?.handle || did).slice(0, 256)
+}
+
+/** What the uploader reads when a job fails. */
+function failureReason(err: unknown): string {
+  if (err instanceof MediaError) return err.message
+  if (err instanceof XRPCError) return `publishing to your PDS failed: ${err.message}`
+  return 'processing failed on the server; try again later'
+}

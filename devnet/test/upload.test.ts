@@ -1,0 +1,256 @@
+import { execFile } from 'node:child_process'
+import { readFile, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { Client } from '@atproto/lex'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { PlyrService } from '@plyr/appview'
+import { fm } from '@plyr/lexicons'
+import { type DevAccount, DevNetwork, freePort } from '../src/network.js'
+import { launchChromium, newUserContext, signInAtPds } from './browser.js'
+import { startPlyr, tempDir } from './service.js'
+
+const NS = 'fm.plyr.dev'
+const run = promisify(execFile)
+
+/**
+ * A generated stereo test signal, `seconds` long: a 440 Hz sine at half of full scale for
+ * the first half, then silence (so its peaks, loudness and length are known), in the
+ * format `args` give.
+ */
+async function makeAudio(dir: string, name: string, seconds: number, args: string[]) {
+  const path = join(dir, name)
+  const tone = `0.5*sin(2*PI*440*t)*lt(t\\,${seconds / 2})`
+  await run('ffmpeg', [
+    ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi'],
+    ...['-i', `aevalsrc=${tone}|${tone}:s=44100:d=${seconds}`],
+    ...args,
+    path,
+  ])
+  return path
+}
+
+/** The seconds of audio a file decodes to (ffmpeg's own count of decoded samples). */
+async function decodedSeconds(bytes: Uint8Array, dir: string): Promise<number> {
+  const path = join(dir, `decoded-${Date.now()}`)
+  await writeFile(path, bytes)
+  const { stdout } = await run('ffprobe', [
+    ...['-v', 'error', '-select_streams', 'a:0', '-count_packets'],
+    ...['-show_entries', 'stream=sample_rate:format=duration', '-of', 'json', path],
+  ])
+  return Number((JSON.parse(stdout) as { format: { duration: string } }).format.duration)
+}
+
+/** A developer token for `account`, made through the PDS's consent screen in Chromium. */
+async function developerToken(browser: Browser, appUrl: string, account: DevAccount) {
+  const context = await newUserContext(browser)
+  const page = await context.newPage()
+  await page.goto(`${appUrl}/oauth/tokens/new?handle=${account.handle}&name=uploads`)
+  await signInAtPds(page, account)
+  await page.getByRole('button', { name: 'Authorize' }).click()
+  await page.waitForURL((url) => url.origin === appUrl, { timeout: 30_000 })
+  const token = (await page.textContent('#token'))!.trim()
+  await context.close()
+  return token
+}
+
+type Event = { event: string; data: Record<string, unknown> }
+
+/** Reads a job's server-sent events until the stream ends. */
+async function readEvents(url: string, token: string): Promise<Event[]> {
+  const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } })
+  expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/)
+  const text = await res.text()
+  return text
+    .split('\n\n')
+    .filter(Boolean)
+    .map((block) => {
+      const event = /^event: (.*)$/m.exec(block)![1]!
+      const data = JSON.parse(/^data: (.*)$/m.exec(block)![1]!) as Record<string, unknown>
+      return { event, data }
+    })
+}
+
+describe('uploading audio through plyr', { timeout: 180_000 }, () => {
+  let net: DevNetwork
+  let data: Awaited<ReturnType<typeof tempDir>>
+  let plyr: PlyrService
+  let appUrl: string
+  let browser: Browser
+  let artist: DevAccount
+  let fan: DevAccount
+  let token: string
+  let fanToken: string
+
+  beforeAll(async () => {
+    net = await DevNetwork.start()
+    data = await tempDir()
+    artist = await net.createAccount('mira')
+    fan = await net.createAccount('theo')
+    const port = await freePort()
+    appUrl = `http://127.0.0.1:${port}`
+    plyr = await startPlyr(
+      {
+        ...net.serviceEnv(),
+        PLYR_NAMESPACE: NS,
+        PORT: String(port),
+        PUBLIC_URL: appUrl,
+        RUN_INDEXER: 'false',
+      },
+      data.path,
+    )
+    browser = await launchChromium()
+    token = await developerToken(browser, appUrl, artist)
+    fanToken = await developerToken(browser, appUrl, fan)
+  }, 180_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await plyr?.destroy()
+    await data?.[Symbol.asyncDispose]()
+    await net?.destroy()
+  })
+
+  const as = (t: string) =>
+    new Client({ service: appUrl, headers: { authorization: `Bearer ${t}` } })
+  const upload = (bytes: Uint8Array, t = token, type = 'application/octet-stream') =>
+    fetch(`${appUrl}/xrpc/fm.plyr.media.uploadAudio`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t}`, 'content-type': type },
+      body: bytes,
+    })
+  const storedObjects = async () =>
+    (await plyr.database.db.selectFrom('media_object').select('sha256').execute()).map(
+      (o) => o.sha256,
+    )
+  const objectFile = (sha: string) => join(data.path, 'media', 'objects', sha.slice(0, 2), sha)
+
+  it('an AIFF is transcoded, analysed in one pass, published to the PDS and played back with Range', async () => {
+    const aiff = await makeAudio(data.path, 'set.aiff', 6, ['-f', 'aiff'])
+    const original = new Uint8Array(await readFile(aiff))
+    const uploaded = await upload(original, token, 'audio/mpeg') // the declared type is ignored
+    expect(uploaded.status).toBe(200)
+    const { uploadId, size } = (await uploaded.json()) as { uploadId: string; size: number }
+    expect(size).toBe(original.length)
+
+    const made = await as(token).call(fm.plyr.feed.createTrack, {
+      uploadId,
+      title: 'Night Set',
+      tags: ['ambient'],
+    })
+    // another account sees nothing of the job
+    const foreign = await fetch(`${appUrl}/uploads/${made.jobId}/events`, {
+      headers: { authorization: `Bearer ${fanToken}` },
+    })
+    expect(foreign.status).toBe(404)
+    const events = await readEvents(`${appUrl}/uploads/${made.jobId}/events`, token)
+    const names = events.map((e) => e.event)
+    expect(names[0]).toBe('received')
+    expect(events[0]!.data).toEqual({ bytes: original.length })
+    expect(names.at(-1)).toBe('done')
+    expect(events.at(-1)!.data).toEqual({ uri: made.uri })
+    // every stage, in order (a stage may repeat with a higher percent)
+    expect([...new Set(names)]).toEqual([
+      'received',
+      'probing',
+      'transcoding',
+      'analysing',
+      'publishing',
+      'done',
+    ])
+
+    // read-after-write: the track is in the index at once, with its analysis
+    const { track } = await new Client({ service: appUrl }).call(fm.plyr.feed.getTrack, {
+      uri: made.uri,
+    })
+    expect(track.title).toBe('Night Set')
+    expect(track.duration).toBe(6)
+    // a 440 Hz sine at 0.5 in both channels: -9 dB RMS each, summed -6 dB, less 0.69 (BS.1770)
+    // is about -6.9 LUFS, so about -7.1 dB to -14 LUFS
+    expect(track.loudnessGain).toBeGreaterThan(-760)
+    expect(track.loudnessGain).toBeLessThan(-660)
+    const peaks = (await (await fetch(track.peaksUrl!)).json()) as number[]
+    expect(peaks.length).toBe(60)
+    expect(peaks.every((p) => p >= 0 && p <= 1)).toBe(true)
+    // the tone's half at 0.5 of full scale, the silent half at 0
+    for (const p of peaks.slice(2, 28)) expect(p).toBeCloseTo(0.5, 1)
+    for (const p of peaks.slice(32)) expect(p).toBe(0)
+
+    // the record on the PDS: the MP3 as a blob, and plyr's URL
+    const rkey = made.uri.split('/').pop()!
+    const query = new URLSearchParams({ repo: artist.did, collection: `${NS}.track`, rkey })
+    const got = await fetch(`${net.pdsUrl}/xrpc/com.atproto.repo.getRecord?${query}`)
+    const record = ((await got.json()) as { value: Record<string, unknown> }).value
+    expect(record).toMatchObject({
+      title: 'Night Set',
+      fileType: 'mp3',
+      duration: 6,
+      audioUrl: `${appUrl}/audio/${artist.did}/${rkey}`,
+      audioBlob: { mimeType: 'audio/mpeg' },
+    })
+
+    // played back: MP3, the whole of it decodes to the same length; ranges and conditionals
+    const played = await fetch(track.audioUrl!)
+    expect(played.status).toBe(200)
+    expect(played.headers.get('content-type')).toBe('audio/mpeg')
+    const etag = played.headers.get('etag')!
+    const mp3 = new Uint8Array(await played.arrayBuffer())
+    expect(Math.abs((await decodedSeconds(mp3, data.path)) - 6)).toBeLessThan(0.1)
+    const part = await fetch(track.audioUrl!, { headers: { range: 'bytes=100-199' } })
+    expect(part.status).toBe(206)
+    expect(part.headers.get('content-range')).toBe(`bytes 100-199/${mp3.length}`)
+    expect(new Uint8Array(await part.arrayBuffer())).toEqual(mp3.subarray(100, 200))
+    const tail = await fetch(track.audioUrl!, { headers: { range: 'bytes=-10' } })
+    expect(new Uint8Array(await tail.arrayBuffer())).toEqual(mp3.subarray(mp3.length - 10))
+    const beyond = await fetch(track.audioUrl!, { headers: { range: `bytes=${mp3.length}-` } })
+    expect(beyond.status).toBe(416)
+    const cached = await fetch(track.audioUrl!, { headers: { 'if-none-match': etag } })
+    expect(cached.status).toBe(304)
+
+    // the original, kept as it was uploaded, downloads under a safe name
+    const download = await fetch(`${track.audioUrl!}?original=1`)
+    expect(download.headers.get('content-disposition')).toContain('Night Set.aif')
+    expect(new Uint8Array(await download.arrayBuffer())).toEqual(original)
+
+    // the fingerprint for the labeler is Chromaprint's, as fpcalc computes it
+    const version = await plyr.database.db
+      .selectFrom('media_version')
+      .selectAll()
+      .where('track_uri', '=', made.uri)
+      .executeTakeFirstOrThrow()
+    // fpcalc exits with an error at the end of an AIFF ("End of file") after printing it
+    const { stdout } = await run('fpcalc', [aiff]).catch((err: { stdout: string }) => err)
+    expect(version.fingerprint).toBe(/^FINGERPRINT=(.*)$/m.exec(stdout)![1])
+    expect(version.original_format).toBe('aiff')
+
+    // the same audio again from the same artist names the existing track
+    const again = (await (await upload(original)).json()) as { uploadId: string }
+    await expect(
+      as(token).call(fm.plyr.feed.createTrack, { uploadId: again.uploadId, title: 'Copy' }),
+    ).rejects.toMatchObject({ error: 'DuplicateTrack', message: expect.stringContaining(made.uri) })
+
+    // deleting the track deletes its media; the pending upload of the same bytes keeps the original
+    await as(token).call(fm.plyr.feed.deleteTrack, { uri: made.uri })
+    expect(await storedObjects()).toEqual([version.original_sha256])
+    await expect(stat(objectFile(version.playable_sha256))).rejects.toThrow()
+    expect((await fetch(track.audioUrl!)).status).toBe(404)
+  })
+
+  it('an MP3 is served as it was uploaded, its tags filling in the title', async () => {
+    const path = await makeAudio(data.path, 'song.mp3', 3, [
+      ...['-c:a', 'libmp3lame', '-b:a', '192k', '-metadata', 'title=Tagged Title'],
+    ])
+    const bytes = new Uint8Array(await readFile(path))
+    const { uploadId } = (await (await upload(bytes)).json()) as { uploadId: string }
+    const made = await as(token).call(fm.plyr.feed.createTrack, { uploadId })
+    const events = await readEvents(`${appUrl}/uploads/${made.jobId}/events`, token)
+    expect(events.at(-1)).toEqual({ event: 'done', data: { uri: made.uri } })
+    const { track } = await new Client({ service: appUrl }).call(fm.plyr.feed.getTrack, {
+      uri: made.uri,
+    })
+    expect(track.title).toBe('Tagged Title')
+    const played = new Uint8Array(await (await fetch(track.audioUrl!)).arrayBuffer())
+    expect(played).toEqual(bytes)
+  })
+})

@@ -1,0 +1,20 @@
+export { type MediaConfig, mediaConfigFromEnv } from './config.js'
+export { PEAK_POINTS, PeakMeter, peaksAsNumbers } from './peaks.js'
+export { type AudioFormat, extensionOf, MediaError, type Probed, probe } from './probe.js'
+export {
+  type Analysis,
+  hashFile,
+  type Processed,
+  processAudio,
+  TARGET_LUFS,
+  WEB_FORMAT,
+} from './process.js'
+export {
+  EmptyUploadError,
+  type Staged,
+  stageUpload,
+  UploadInterruptedError,
+  UploadTooLargeError,
+} from './receive.js'
+export { LocalStorage } from './storage/local.js'
+export { type ByteRange, type LocalFile, type MediaStorage } from './storage/storage.js'

@@ -17,4 +17,10 @@ export {
   UploadTooLargeError,
 } from './receive.js'
 export { LocalStorage } from './storage/local.js'
-export { type ByteRange, type LocalFile, type MediaStorage } from './storage/storage.js'
+export { type S3Config, S3Storage } from './storage/s3.js'
+export {
+  type ByteRange,
+  contentDisposition,
+  type LocalFile,
+  type MediaStorage,
+} from './storage/storage.js'

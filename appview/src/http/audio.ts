@@ -69,7 +69,10 @@ export function audioHandler(ctx: AppContext) {
         .where('sha256', '=', sha256)
         .executeTakeFirstOrThrow()
       const track = state.tracks.get(uri)!
-      const direct = await ctx.media.storage.directUrl(sha256)
+      const filename = original
+        ? `${track.artist} - ${track.title}.${extensionOf(stored.original_format as AudioFormat)}`
+        : undefined
+      const direct = await ctx.media.storage.directUrl(sha256, filename)
       if (direct) {
         res.status(307).set('Location', direct).end()
         return
@@ -79,9 +82,7 @@ export function audioHandler(ctx: AppContext) {
         size: Number(object.size),
         contentType: object.content_type,
         modified: stored.created_at,
-        filename: original
-          ? `${track.artist} - ${track.title}.${extensionOf(stored.original_format as AudioFormat)}`
-          : undefined,
+        filename,
       })
       return
     }

@@ -1,5 +1,5 @@
 import { pipeline } from 'node:stream/promises'
-import type { ByteRange, MediaStorage } from '@plyr/media'
+import { type ByteRange, contentDisposition, type MediaStorage } from '@plyr/media'
 import type { Request, Response } from 'express'
 
 export type StoredObject = {
@@ -85,10 +85,4 @@ export async function sendObject(
   await pipeline(body, res).catch(() => {
     // the listener went away mid-file: nothing to answer
   })
-}
-
-/** `attachment` with an ASCII fallback name and the exact UTF-8 name (RFC 6266). */
-export function contentDisposition(filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\/;%]/g, '_')
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`
 }

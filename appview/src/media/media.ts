@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { LocalStorage, type MediaConfig, type MediaStorage } from '@plyr/media'
+import { LocalStorage, type MediaConfig, type MediaStorage, S3Storage } from '@plyr/media'
 
 /** Media as the AppView uses it: the settings, the storage, where uploads are staged. */
 export class Media {
@@ -7,7 +7,7 @@ export class Media {
   readonly stagingDir: string
 
   constructor(readonly cfg: MediaConfig) {
-    this.storage = new LocalStorage(join(cfg.dir, 'objects'))
+    this.storage = cfg.s3 ? new S3Storage(cfg.s3) : new LocalStorage(join(cfg.dir, 'objects'))
     this.stagingDir = join(cfg.dir, 'staging')
   }
 }

@@ -37,3 +37,9 @@ export function checkKey(key: string): string {
   if (!/^[0-9a-f]{64}$/.test(key)) throw new Error(`not a storage key: ${key}`)
   return key
 }
+
+/** `attachment` with an ASCII fallback name and the exact UTF-8 name (RFC 6266). */
+export function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\/;%]/g, '_')
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`
+}

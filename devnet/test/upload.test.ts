@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { readFile, stat, writeFile } from 'node:fs/promises'
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { Client } from '@atproto/lex'
@@ -12,6 +12,7 @@ import { launchChromium, newUserContext, signInAtPds } from './browser.js'
 import { startPlyr, tempDir } from './service.js'
 
 const NS = 'fm.plyr.dev'
+const LIMIT = 3_000_000
 const run = promisify(execFile)
 
 /**
@@ -97,6 +98,8 @@ describe('uploading audio through plyr', { timeout: 180_000 }, () => {
         PORT: String(port),
         PUBLIC_URL: appUrl,
         RUN_INDEXER: 'false',
+        // small enough to test refusals with small files
+        MAX_UPLOAD_BYTES: String(LIMIT),
       },
       data.path,
     )
@@ -252,5 +255,69 @@ describe('uploading audio through plyr', { timeout: 180_000 }, () => {
     expect(track.title).toBe('Tagged Title')
     const played = new Uint8Array(await (await fetch(track.audioUrl!)).arrayBuffer())
     expect(played).toEqual(bytes)
+  })
+
+  it('refuses what is not audio, too large, empty or truncated, keeping nothing', async () => {
+    const before = await storedObjects()
+    const uploads = () => plyr.database.db.selectFrom('media_upload').selectAll().execute()
+    const uploadsBefore = await uploads()
+    const staging = join(data.path, 'media', 'staging')
+    const error = async (res: Response) => ((await res.json()) as { error: string }).error
+
+    const notAudio = await upload(new TextEncoder().encode('{"this is": "not audio"}'))
+    expect(notAudio.status).toBe(400)
+    const refusal = (await notAudio.json()) as { error: string; message: string }
+    expect(refusal.error).toBe('UnsupportedMedia')
+    expect(refusal.message).toMatch(/not an audio file|unsupported file: found/)
+
+    const empty = await upload(new Uint8Array(0))
+    expect(await error(empty)).toBe('EmptyUpload')
+
+    // declared too large: refused before a byte is read
+    const declared = await upload(new Uint8Array(LIMIT + 1))
+    expect(declared.status).toBe(413)
+    expect(await error(declared)).toBe('PayloadTooLarge')
+    // streamed without a length, past the limit: cut off while it streams
+    const chunk = new Uint8Array(256 * 1024)
+    let sent = 0
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent > LIMIT * 2) controller.close()
+        else controller.enqueue(chunk)
+        sent += chunk.length
+      },
+    })
+    const streamed = await fetch(`${appUrl}/xrpc/fm.plyr.media.uploadAudio`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'audio/wav' },
+      body,
+      duplex: 'half',
+    } as RequestInit).catch(() => undefined)
+    // the server answers 413 and closes; a client still sending may see the reset first
+    if (streamed) expect(streamed.status).toBe(413)
+
+    // a file cut short: probed fine (its header says 6 s), then refused by the decode
+    const aiff = await readFile(await makeAudio(data.path, 'cut.aiff', 6, ['-f', 'aiff']))
+    const cut = aiff.subarray(0, Math.floor(aiff.length / 2))
+    const { uploadId } = (await (await upload(cut)).json()) as { uploadId: string }
+    const made = await as(token).call(fm.plyr.feed.createTrack, { uploadId, title: 'Cut' })
+    const events = await readEvents(`${appUrl}/uploads/${made.jobId}/events`, token)
+    expect(events.at(-1)!.event).toBe('failed')
+    expect(events.at(-1)!.data.reason).toMatch(/truncated/)
+    await expect(
+      new Client({ service: appUrl }).call(fm.plyr.feed.getTrack, { uri: made.uri }),
+    ).rejects.toMatchObject({ error: 'TrackNotFound' })
+
+    // nothing kept: no new object, no upload or version row, nothing left in staging
+    expect(await storedObjects()).toEqual(before)
+    expect(await uploads()).toEqual(uploadsBefore)
+    expect(
+      await plyr.database.db
+        .selectFrom('media_version')
+        .where('track_uri', '=', made.uri)
+        .selectAll()
+        .execute(),
+    ).toEqual([])
+    expect(await readdir(staging)).toEqual([])
   })
 })

@@ -83,12 +83,13 @@ export class AppViewServer implements AsyncDisposable {
       await this.destroy()
       throw err
     }
-    http.on('request', this.createApp(this.ctx))
     if (this.ctx.cfg.runMediaWorker) {
       this.mediaWorker = new MediaWorker(this.ctx)
       this.ctx.mediaWorker = this.mediaWorker
-      this.mediaWorker.start()
+      this.ctx.parts.push(this.mediaWorker)
     }
+    http.on('request', this.createApp(this.ctx))
+    this.mediaWorker?.start()
     return actual
   }
 

@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PlyrService } from '@plyr/appview'
 import { fm } from '@plyr/lexicons'
 import { type DevAccount, DevNetwork, freePort } from '../src/network.js'
-import { launchChromium, newUserContext, signInAtPds } from './browser.js'
+import { developerToken, launchChromium } from './browser.js'
 import { startPlyr, tempDir } from './service.js'
+import { waitFor } from './wait.js'
 
 const NS = 'fm.plyr.dev'
 const LIMIT = 3_000_000
@@ -41,19 +42,6 @@ async function decodedSeconds(bytes: Uint8Array, dir: string): Promise<number> {
     ...['-show_entries', 'stream=sample_rate:format=duration', '-of', 'json', path],
   ])
   return Number((JSON.parse(stdout) as { format: { duration: string } }).format.duration)
-}
-
-/** A developer token for `account`, made through the PDS's consent screen in Chromium. */
-async function developerToken(browser: Browser, appUrl: string, account: DevAccount) {
-  const context = await newUserContext(browser)
-  const page = await context.newPage()
-  await page.goto(`${appUrl}/oauth/tokens/new?handle=${account.handle}&name=uploads`)
-  await signInAtPds(page, account)
-  await page.getByRole('button', { name: 'Authorize' }).click()
-  await page.waitForURL((url) => url.origin === appUrl, { timeout: 30_000 })
-  const token = (await page.textContent('#token'))!.trim()
-  await context.close()
-  return token
 }
 
 type Event = { event: string; data: Record<string, unknown> }
@@ -255,6 +243,17 @@ describe('uploading audio through plyr', { timeout: 180_000 }, () => {
     expect(track.title).toBe('Tagged Title')
     const played = new Uint8Array(await (await fetch(track.audioUrl!)).arrayBuffer())
     expect(played).toEqual(bytes)
+
+    // job state in /health (as of the worker's last round) and /metrics
+    const jobs = await waitFor(async () => {
+      const health = (await (await fetch(`${appUrl}/health`)).json()) as {
+        media: { jobs: Record<string, number> }
+      }
+      return health.media.jobs.done === 2 ? health.media.jobs : undefined
+    })
+    expect(jobs).toMatchObject({ queued: 0, running: 0, failed: 0 })
+    const metrics = await (await fetch(`${appUrl}/metrics`)).text()
+    expect(metrics).toContain('plyr_media_jobs{state="done"} 2')
   })
 
   it('refuses what is not audio, too large, empty or truncated, keeping nothing', async () => {

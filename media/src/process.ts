@@ -2,6 +2,8 @@ import { createHash, randomUUID } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { PassThrough } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import { MediaError, type Probed } from './probe.js'
 import { PeakMeter } from './peaks.js'
 import { lastLine, runTool } from './run.js'
@@ -37,91 +39,96 @@ export type ProcessOptions = {
   onProgress?: (percent: number) => void
 }
 
+/** The decoded audio handed from the decoding ffmpeg to the analysing one. */
+const PCM = ['-f', 's16le', '-ar', '44100', '-ac', '2']
+
 /**
- * One decode of the upload feeds every output at once (ffmpeg's `asplit`): the web
- * transcode (unless the original is served as it is), EBU R128 loudness with true peak,
- * the waveform peaks (mono at 8 kHz, to a pipe) and the Chromaprint fingerprint (to a
- * pipe). ffmpeg runs without a shell, reads only files and pipes, stops decoding at
- * `maxSeconds` and is killed past `timeoutMs`.
+ * One decode of the upload feeds every output: the decoding ffmpeg makes the web
+ * transcode (unless the original is served as it is) and hands the decoded PCM through a
+ * pipe to a second ffmpeg, which runs the analysis on the other core: EBU R128 loudness
+ * with true peak (`ebur128`), the waveform peaks (mono at 8 kHz, to a pipe) and the
+ * Chromaprint fingerprint of the first two minutes (to a pipe). Neither runs through a
+ * shell; both read only files and pipes; decoding stops at `maxSeconds`; both are killed
+ * past `timeoutMs`.
  */
 export async function processAudio(input: string, opts: ProcessOptions): Promise<Processed> {
   const { probed } = opts
   const out = probed.playable ? undefined : join(opts.workDir, `${randomUUID()}.mp3`)
-  const branches = out ? 4 : 3
-  const labels = ['[l]', '[p]', '[f]', ...(out ? ['[t]'] : [])]
-  const graph = [
-    `[0:a]asplit=${branches}${labels.join('')}`,
-    '[l]ebur128=peak=true:framelog=verbose,anullsink',
-    '[p]aformat=sample_fmts=s16:channel_layouts=mono,aresample=8000[po]',
-    '[f]aformat=sample_fmts=s16:channel_layouts=stereo,aresample=44100[fo]',
-  ].join(';')
+  const common = ['-hide_banner', '-nostdin', '-nostats', '-protocol_whitelist', 'file,pipe']
+  const decodeArgs = [
+    ...common,
+    ...['-loglevel', 'error', '-progress', 'pipe:1', '-t', String(opts.maxSeconds)],
+    ...['-i', input],
+    ...(out
+      ? [
+          ...['-filter_complex', '[0:a]asplit=2[t][a]', '-map', '[t]'],
+          ...['-c:a', 'libmp3lame', '-b:a', WEB_FORMAT.bitrate, '-f', 'mp3', out],
+          ...['-map', '[a]'],
+        ]
+      : ['-map', '0:a:0']),
+    ...PCM,
+    'pipe:3',
+  ]
+  const analyseArgs = [
+    ...common.filter((a) => a !== '-nostdin'),
+    ...['-loglevel', 'info', ...PCM, '-i', 'pipe:0'],
+    ...[
+      '-filter_complex',
+      [
+        '[0:a]asplit=3[l][p][f]',
+        '[l]ebur128=peak=true:framelog=verbose,anullsink',
+        '[p]aformat=sample_fmts=s16:channel_layouts=mono,aresample=8000[po]',
+      ].join(';'),
+    ],
+    ...['-map', '[po]', '-f', 's16le', 'pipe:3'],
+    ...['-map', '[f]', '-t', '120', '-f', 'chromaprint', '-fp_format', 'base64', 'pipe:4'],
+  ]
   const meter = new PeakMeter()
   let fingerprint = ''
-  const args = [
-    '-hide_banner',
-    '-nostdin',
-    '-nostats',
-    '-loglevel',
-    'info',
-    '-protocol_whitelist',
-    'file,pipe',
-    '-progress',
-    'pipe:1',
-    '-t',
-    String(opts.maxSeconds),
-    '-i',
-    input,
-    '-filter_complex',
-    graph,
-    '-map',
-    '[po]',
-    '-f',
-    's16le',
-    'pipe:3',
-    '-map',
-    '[fo]',
-    '-t',
-    '120',
-    '-f',
-    'chromaprint',
-    '-fp_format',
-    'base64',
-    'pipe:4',
-    ...(out
-      ? ['-map', '[t]', '-c:a', 'libmp3lame', '-b:a', WEB_FORMAT.bitrate, '-f', 'mp3', out]
-      : []),
-  ]
   const expected = probed.duration
   let lastPercent = -1
-  const run = await runTool('ffmpeg', args, {
-    timeoutMs: opts.timeoutMs,
-    pipes: [
-      async (s) => {
-        for await (const chunk of s) meter.push(chunk as Buffer)
+  const pcm = new PassThrough({ highWaterMark: 1024 * 1024 })
+  const [decoded, analysed] = await Promise.all([
+    runTool('ffmpeg', decodeArgs, {
+      timeoutMs: opts.timeoutMs,
+      pipes: [(s) => pipeline(s, pcm)],
+      onStdoutLine: (line) => {
+        const m = /^out_time_us=(\d+)/.exec(line)
+        if (!m || !expected) return
+        const percent = Math.min(99, Math.floor(Number(m[1]) / 1e4 / expected))
+        if (percent > lastPercent) {
+          lastPercent = percent
+          opts.onProgress?.(percent)
+        }
       },
-      async (s) => {
-        for await (const chunk of s) fingerprint += (chunk as Buffer).toString('ascii')
-      },
-    ],
-    onStdoutLine: (line) => {
-      const m = /^out_time_us=(\d+)/.exec(line)
-      if (!m || !expected) return
-      const percent = Math.min(99, Math.floor(Number(m[1]) / 1e4 / expected))
-      if (percent > lastPercent) {
-        lastPercent = percent
-        opts.onProgress?.(percent)
-      }
-    },
-  })
+    }),
+    runTool('ffmpeg', analyseArgs, {
+      timeoutMs: opts.timeoutMs,
+      stdin: pcm,
+      pipes: [
+        async (s) => {
+          for await (const chunk of s) meter.push(chunk as Buffer)
+        },
+        async (s) => {
+          for await (const chunk of s) fingerprint += (chunk as Buffer).toString('ascii')
+        },
+      ],
+    }),
+  ])
   try {
-    if (run.signal === 'SIGKILL') {
-      throw new MediaError('Timeout', `processing took longer than ${opts.timeoutMs / 1000} s`)
+    for (const run of [decoded, analysed]) {
+      if (run.signal === 'SIGKILL') {
+        throw new MediaError('Timeout', `processing took longer than ${opts.timeoutMs / 1000} s`)
+      }
     }
-    if (run.code !== 0) {
+    if (decoded.code !== 0) {
       throw new MediaError(
         'CorruptMedia',
-        `the audio could not be decoded (${lastLine(run.stderr)})`,
+        `the audio could not be decoded (${lastLine(decoded.stderr)})`,
       )
+    }
+    if (analysed.code !== 0) {
+      throw new Error(`the analysis failed: ${lastLine(analysed.stderr)}`)
     }
     const duration = meter.samples / 8000
     if (duration === 0) throw new MediaError('CorruptMedia', 'the file holds no audio that decodes')
@@ -132,7 +139,7 @@ export async function processAudio(input: string, opts: ProcessOptions): Promise
         `the file is truncated: it says ${expected.toFixed(1)} s but holds ${duration.toFixed(1)} s of audio; upload the whole file`,
       )
     }
-    const loudness = parseLoudness(run.stderr)
+    const loudness = parseLoudness(analysed.stderr)
     const transcoded = out ? { path: out, ...(await hashFile(out)) } : undefined
     return {
       duration,

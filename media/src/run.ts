@@ -10,6 +10,8 @@ export type RunOptions = {
   pipes?: ((stream: Readable) => Promise<void>)[]
   /** each line ffmpeg writes to stdout (`-progress pipe:1`) */
   onStdoutLine?: (line: string) => void
+  /** what the tool reads on stdin */
+  stdin?: Readable
 }
 
 /** The tail of stderr kept: enough for the last messages and ebur128's summary. */
@@ -22,8 +24,13 @@ const STDERR_KEEP = 16 * 1024
 export async function runTool(cmd: string, args: string[], opts: RunOptions): Promise<RunResult> {
   const pipes = opts.pipes ?? []
   const child = spawn(cmd, args, {
-    stdio: ['ignore', 'pipe', 'pipe', ...pipes.map(() => 'pipe' as const)],
+    stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe', ...pipes.map(() => 'pipe' as const)],
   })
+  if (opts.stdin) {
+    // a tool that stops reading early (it failed) must not fail the writer: it says why
+    child.stdin!.on('error', () => {})
+    opts.stdin.pipe(child.stdin!)
+  }
   let stderr = ''
   child.stderr!.setEncoding('utf8')
   child.stderr!.on('data', (chunk: string) => {

@@ -10,9 +10,10 @@ import {
   probe,
   processAudio,
 } from '@plyr/media'
-import type { AppContext } from '../context.js'
+import { Gauge, Registry } from 'prom-client'
+import type { AppContext, ProcessPart } from '../context.js'
 import { type RecordJson, writeRecord } from '../writes/pds-write.js'
-import { claimJob, finishJob, type Job, reapJobs, reportJob } from './jobs.js'
+import { claimJob, finishJob, type Job, jobCounts, reapJobs, reportJob } from './jobs.js'
 import { addObject, deleteTrackMedia, releaseObjects } from './objects.js'
 
 /** The largest audio blob a track record may carry (fm.plyr.track#audioBlob's maxSize). */
@@ -34,12 +35,33 @@ type JobInput = {
  * analysis, store, publish to the artist's PDS. Runs inside `npm start` (RUN_MEDIA_WORKER)
  * or alone (`npm run start:media`); any number of workers share the table.
  */
-export class MediaWorker {
+export class MediaWorker implements ProcessPart {
+  readonly name = 'media'
+  readonly metrics = new Registry()
   private running = false
   private loop?: Promise<void>
   private wakeUp?: () => void
+  /** jobs by state as of the last round, and whether that round failed */
+  private counts: Record<string, number> = {}
+  private failing = false
 
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: AppContext) {
+    const { db } = ctx
+    new Gauge({
+      name: 'plyr_media_jobs',
+      help: 'media processing jobs by state',
+      labelNames: ['state'],
+      registers: [this.metrics],
+      async collect() {
+        for (const [state, n] of Object.entries(await jobCounts(db))) this.set({ state }, n)
+      },
+    })
+  }
+
+  /** For /health: the jobs by state, degraded while the worker's rounds fail. */
+  health() {
+    return { degraded: this.failing, storage: this.ctx.media.storage.kind, jobs: this.counts }
+  }
 
   start(): void {
     this.running = true
@@ -67,7 +89,10 @@ export class MediaWorker {
         if (failed.length > 0) await releaseObjects(ctx.db, ctx.media.storage, failed)
         job = await claimJob(ctx.db)
         if (job) await this.process(job)
+        this.counts = await jobCounts(ctx.db)
+        this.failing = false
       } catch (err) {
+        this.failing = true
         ctx.logger.error({ err, job: job?.id }, 'the media worker failed a round')
       }
       if (!job && this.running) {

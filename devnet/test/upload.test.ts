@@ -14,6 +14,7 @@ import { waitFor } from './wait.js'
 
 const NS = 'fm.plyr.dev'
 const LIMIT = 3_000_000
+const BLOB_LIMIT = 1_000_000
 const run = promisify(execFile)
 
 /**
@@ -73,7 +74,8 @@ describe('uploading audio through plyr', { timeout: 180_000 }, () => {
   let fanToken: string
 
   beforeAll(async () => {
-    net = await DevNetwork.start()
+    // a PDS taking blobs up to 1 MB: a longer track is refused, and keeps plyr's URL alone
+    net = await DevNetwork.start({ blobUploadLimit: BLOB_LIMIT })
     data = await tempDir()
     artist = await net.createAccount('mira')
     fan = await net.createAccount('theo')
@@ -254,6 +256,57 @@ describe('uploading audio through plyr', { timeout: 180_000 }, () => {
     expect(jobs).toMatchObject({ queued: 0, running: 0, failed: 0 })
     const metrics = await (await fetch(`${appUrl}/metrics`)).text()
     expect(metrics).toContain('plyr_media_jobs{state="done"} 2')
+  })
+
+  it('a PDS refusing the blob size gets the record with audioUrl alone; two artists share one stored file', async () => {
+    // 40 s at 320 kb/s: 1.6 MB of MP3 (served as it is), over the PDS's 1 MB
+    const mp3 = ['-c:a', 'libmp3lame', '-b:a', '320k']
+    const long = await readFile(await makeAudio(data.path, 'long.mp3', 40, mp3))
+    const sent = async (t: string, title: string) => {
+      const { uploadId } = (await (await upload(long, t)).json()) as { uploadId: string }
+      const made = await as(t).call(fm.plyr.feed.createTrack, { uploadId, title })
+      const events = await readEvents(`${appUrl}/uploads/${made.jobId}/events`, t)
+      expect(events.at(-1)).toEqual({ event: 'done', data: { uri: made.uri } })
+      return made.uri
+    }
+    const mine = await sent(token, 'Long Take')
+    const record = (
+      await plyr.database.db
+        .selectFrom('record')
+        .select('json')
+        .where('uri', '=', mine)
+        .executeTakeFirstOrThrow()
+    ).json as Record<string, unknown>
+    expect(record.audioBlob).toBeUndefined()
+    expect(record.audioUrl).toBe(`${appUrl}/audio/${artist.did}/${mine.split('/').pop()}`)
+    const { track } = await new Client({ service: appUrl }).call(fm.plyr.feed.getTrack, {
+      uri: mine,
+    })
+    expect((await fetch(track.audioUrl!)).status).toBe(200)
+
+    // another artist uploads the same bytes: stored once, referenced twice
+    const theirs = await sent(fanToken, 'Long Take (fan)')
+    const versions = await plyr.database.db
+      .selectFrom('media_version')
+      .select(['track_uri', 'original_sha256', 'playable_sha256'])
+      .where('track_uri', 'in', [mine, theirs])
+      .execute()
+    expect(versions).toHaveLength(2)
+    expect(versions[0]!.original_sha256).toBe(versions[1]!.original_sha256)
+    expect(versions[0]!.playable_sha256).toBe(versions[1]!.playable_sha256)
+    const shared = [versions[0]!.original_sha256, versions[0]!.playable_sha256]
+    // deleting one track keeps what the other still uses; deleting both removes it
+    await as(token).call(fm.plyr.feed.deleteTrack, { uri: mine })
+    for (const sha of shared) {
+      expect(await storedObjects()).toContain(sha)
+      await stat(objectFile(sha))
+    }
+    expect((await fetch(`${appUrl}/audio/${fan.did}/${theirs.split('/').pop()}`)).status).toBe(200)
+    await as(fanToken).call(fm.plyr.feed.deleteTrack, { uri: theirs })
+    for (const sha of shared) {
+      expect(await storedObjects()).not.toContain(sha)
+      await expect(stat(objectFile(sha))).rejects.toThrow()
+    }
   })
 
   it('refuses what is not audio, too large, empty or truncated, keeping nothing', async () => {

@@ -228,7 +228,10 @@ export class MediaWorker implements ProcessPart {
         audioBlob = lexToJson(sent.body.blob as unknown as LexValue)
       } catch (err) {
         // a PDS refusing the size still gets the record, with plyr's audioUrl alone
-        if (!(err instanceof XrpcResponseError) || err.status !== 413) throw err
+        const tooLarge =
+          err instanceof XrpcResponseError &&
+          (err.status === 413 || /too ?large/i.test(`${err.error} ${err.message}`))
+        if (!tooLarge) throw err
         ctx.logger.info(
           { did: job.did, size: playable.size },
           'the PDS refused the audio blob size',

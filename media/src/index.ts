@@ -23,4 +23,5 @@ export {
   contentDisposition,
   type LocalFile,
   type MediaStorage,
+  type StoredKey,
 } from './storage/storage.js'

@@ -15,11 +15,14 @@ import type { AppContext, ProcessPart } from '../context.js'
 import { type RecordJson, writeRecord } from '../writes/pds-write.js'
 import { claimJob, finishJob, type Job, jobCounts, reapJobs, reportJob } from './jobs.js'
 import { addObject, deleteTrackMedia, releaseObjects } from './objects.js'
+import { sweepMedia } from './sweep.js'
 
 /** The largest audio blob a track record may carry (fm.plyr.track#audioBlob's maxSize). */
 const RECORD_BLOB_MAX = 104_857_600
 /** How often the worker looks for work and reaps stale jobs when nobody wakes it. */
 const POLL_MS = 2_000
+/** How often the worker sweeps what nothing references (sweep.ts). */
+const SWEEP_MS = 3600_000
 
 type JobInput = {
   title?: string
@@ -44,6 +47,7 @@ export class MediaWorker implements ProcessPart {
   /** jobs by state as of the last round, and whether that round failed */
   private counts: Record<string, number> = {}
   private failing = false
+  private sweptAt = 0
 
   constructor(private readonly ctx: AppContext) {
     const { db } = ctx
@@ -87,6 +91,11 @@ export class MediaWorker implements ProcessPart {
       try {
         const failed = await reapJobs(ctx.db)
         if (failed.length > 0) await releaseObjects(ctx.db, ctx.media.storage, failed)
+        if (Date.now() - this.sweptAt > SWEEP_MS) {
+          this.sweptAt = Date.now()
+          const swept = await sweepMedia(ctx.db, ctx.media.storage, ctx.media.stagingDir)
+          ctx.logger.info(swept, 'media swept')
+        }
         job = await claimJob(ctx.db)
         if (job) await this.process(job)
         this.counts = await jobCounts(ctx.db)

@@ -2,7 +2,13 @@ import { createReadStream } from 'node:fs'
 import { copyFile, link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { Readable } from 'node:stream'
-import { type ByteRange, checkKey, type LocalFile, type MediaStorage } from './storage.js'
+import {
+  type ByteRange,
+  checkKey,
+  type LocalFile,
+  type MediaStorage,
+  type StoredKey,
+} from './storage.js'
 
 /** Objects as files under `root`, in folders by the key's first two characters. */
 export class LocalStorage implements MediaStorage {
@@ -51,12 +57,14 @@ export class LocalStorage implements MediaStorage {
     await rm(this.pathOf(key), { force: true })
   }
 
-  async *list(): AsyncIterable<string> {
+  async *list(): AsyncIterable<StoredKey> {
     const folders = await readdir(this.root).catch(() => [])
     for (const folder of folders) {
       if (!/^[0-9a-f]{2}$/.test(folder)) continue
       for (const name of await readdir(join(this.root, folder))) {
-        if (/^[0-9a-f]{64}$/.test(name)) yield name
+        if (!/^[0-9a-f]{64}$/.test(name)) continue
+        const info = await stat(join(this.root, folder, name)).catch(() => undefined)
+        if (info) yield { key: name, modified: info.mtime }
       }
     }
   }

@@ -20,6 +20,7 @@ import {
   contentDisposition,
   type LocalFile,
   type MediaStorage,
+  type StoredKey,
 } from './storage.js'
 
 export type S3Config = {
@@ -117,14 +118,16 @@ export class S3Storage implements MediaStorage {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.cfg.bucket, Key: checkKey(key) }))
   }
 
-  async *list(): AsyncIterable<string> {
+  async *list(): AsyncIterable<StoredKey> {
     let token: string | undefined
     do {
       const page = await this.client.send(
         new ListObjectsV2Command({ Bucket: this.cfg.bucket, ContinuationToken: token }),
       )
       for (const object of page.Contents ?? []) {
-        if (object.Key && /^[0-9a-f]{64}$/.test(object.Key)) yield object.Key
+        if (object.Key && /^[0-9a-f]{64}$/.test(object.Key)) {
+          yield { key: object.Key, modified: object.LastModified ?? new Date() }
+        }
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined
     } while (token)

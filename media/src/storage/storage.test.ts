@@ -68,7 +68,10 @@ describe.each(backends)('media storage on %s', (_name, open) => {
     )
     expect(part.equals(bytes.subarray(1000, 2000))).toBe(true)
     const keys: string[] = []
-    for await (const k of storage.list()) keys.push(k)
+    for await (const k of storage.list()) {
+      keys.push(k.key)
+      expect(Date.now() - k.modified.getTime()).toBeLessThan(10 * 60_000)
+    }
     expect(keys).toEqual([key])
 
     const local = await storage.localFile(key, join(dir, 'fetch'))

@@ -21,14 +21,16 @@ export interface MediaStorage {
   /** Whether the key is stored. */
   has(key: string): Promise<boolean>
   delete(key: string): Promise<void>
-  /** Every stored key (for the orphan sweep). */
-  list(): AsyncIterable<string>
+  /** Every stored key and when it was stored (for the orphan sweep). */
+  list(): AsyncIterable<StoredKey>
   /**
    * Where a client may fetch the object directly (a presigned URL, or MEDIA_PUBLIC_URL),
    * or undefined when plyr must serve it itself.
    */
   directUrl(key: string, filename?: string): Promise<string | undefined>
 }
+
+export type StoredKey = { key: string; modified: Date }
 
 export type LocalFile = { path: string; release(): Promise<void> }
 

@@ -372,4 +372,38 @@ describe('uploading audio through plyr', { timeout: 180_000 }, () => {
     ).toEqual([])
     expect(await readdir(staging)).toEqual([])
   })
+
+  it("deleting an account's plyr data removes its records, rows and media", async () => {
+    const { tracks } = await new Client({ service: appUrl }).call(fm.plyr.feed.getArtistTracks, {
+      actor: artist.did,
+    })
+    expect(tracks.length).toBeGreaterThan(0)
+    await as(token).call(fm.plyr.feed.like, { uri: tracks[0]!.uri })
+    await expect(as(token).call(fm.plyr.actor.deleteData, { did: fan.did })).rejects.toMatchObject({
+      error: 'ConfirmationMismatch',
+    })
+
+    const { records } = await as(token).call(fm.plyr.actor.deleteData, { did: artist.did })
+    expect(records).toBe(tracks.length + 1)
+    for (const collection of [`${NS}.track`, `${NS}.like`]) {
+      const query = new URLSearchParams({ repo: artist.did, collection })
+      const listed = await fetch(`${net.pdsUrl}/xrpc/com.atproto.repo.listRecords?${query}`)
+      expect(((await listed.json()) as { records: unknown[] }).records).toEqual([])
+    }
+    await expect(
+      new Client({ service: appUrl }).call(fm.plyr.feed.getTrack, { uri: tracks[0]!.uri }),
+    ).rejects.toMatchObject({ error: 'TrackNotFound' })
+    const db = plyr.database.db
+    expect(
+      await db.selectFrom('track').selectAll().where('did', '=', artist.did).execute(),
+    ).toEqual([])
+    expect(await db.selectFrom('media_version').selectAll().execute()).toEqual([])
+    expect(await db.selectFrom('media_upload').selectAll().execute()).toEqual([])
+    // nobody else shares any of it: no object is left, on disk either
+    expect(await storedObjects()).toEqual([])
+    const folders = await readdir(join(data.path, 'media', 'objects'))
+    for (const folder of folders) {
+      expect(await readdir(join(data.path, 'media', 'objects', folder))).toEqual([])
+    }
+  })
 })

@@ -24,6 +24,7 @@ import createComment from './fm/plyr/feed/createComment.js'
 import createList from './fm/plyr/feed/createList.js'
 import deleteComment from './fm/plyr/feed/deleteComment.js'
 import deleteList from './fm/plyr/feed/deleteList.js'
+import deleteData from './fm/plyr/actor/deleteData.js'
 import createTrack from './fm/plyr/feed/createTrack.js'
 import uploadAudio from './fm/plyr/media/uploadAudio.js'
 import deleteTrack from './fm/plyr/feed/deleteTrack.js'
@@ -61,6 +62,7 @@ export function registerApi(server: Server, ctx: AppContext): void {
   deleteComment(server, ctx)
   deleteList(server, ctx)
   createTrack(server, ctx)
+  deleteData(server, ctx)
   uploadAudio(server, ctx)
   deleteTrack(server, ctx)
   like(server, ctx)

@@ -106,3 +106,39 @@ export async function deleteTrackMedia(
     versions.flatMap((v) => [v.original_sha256, v.playable_sha256]),
   )
 }
+
+/**
+ * Deletes every media of an account: its tracks' versions, its waiting uploads, its
+ * unfinished jobs (failed), then the objects nothing else references.
+ */
+export async function deleteAccountMedia(
+  db: Kysely<IndexSchema>,
+  storage: MediaStorage,
+  did: string,
+): Promise<void> {
+  const shas = await db.transaction().execute(async (tx) => {
+    const versions = await tx
+      .deleteFrom('media_version')
+      .where('did', '=', did)
+      .returning(['original_sha256', 'playable_sha256'])
+      .execute()
+    const uploads = await tx
+      .deleteFrom('media_upload')
+      .where('did', '=', did)
+      .returning('sha256')
+      .execute()
+    const jobs = await tx
+      .updateTable('media_job')
+      .set({ state: 'failed', stage: 'failed', error: "the account's plyr data was deleted" })
+      .where('did', '=', did)
+      .where('state', 'in', ['queued', 'running'])
+      .returning('sha256')
+      .execute()
+    return [
+      ...versions.flatMap((v) => [v.original_sha256, v.playable_sha256]),
+      ...uploads.map((u) => u.sha256),
+      ...jobs.map((j) => j.sha256),
+    ]
+  })
+  await releaseObjects(db, storage, shas)
+}

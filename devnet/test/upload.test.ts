@@ -230,7 +230,7 @@ describe('uploading audio through plyr', { timeout: 180_000 }, () => {
     expect((await fetch(track.audioUrl!)).status).toBe(404)
   })
 
-  it('an MP3 is served as it was uploaded, its tags filling in the title', async () => {
+  it('an MP3 is served as it was uploaded, its tags filling in the title; its audio is replaced and restored', async () => {
     const path = await makeAudio(data.path, 'song.mp3', 3, [
       ...['-c:a', 'libmp3lame', '-b:a', '192k', '-metadata', 'title=Tagged Title'],
     ])
@@ -256,6 +256,42 @@ describe('uploading audio through plyr', { timeout: 180_000 }, () => {
     expect(jobs).toMatchObject({ queued: 0, running: 0, failed: 0 })
     const metrics = await (await fetch(`${appUrl}/metrics`)).text()
     expect(metrics).toContain('plyr_media_jobs{state="done"} 2')
+
+    // replacing the audio keeps the URI and the likes; the earlier audio can be restored
+    await as(fanToken).call(fm.plyr.feed.like, { uri: made.uri })
+    const wav = await readFile(await makeAudio(data.path, 'take2.wav', 4, ['-f', 'wav']))
+    const { uploadId: take2 } = (await (await upload(wav)).json()) as { uploadId: string }
+    const replaced = await as(token).call(fm.plyr.feed.replaceTrackAudio, {
+      uri: made.uri,
+      uploadId: take2,
+    })
+    expect(replaced.uri).toBe(made.uri)
+    const finished = async (jobId: string) =>
+      (await readEvents(`${appUrl}/uploads/${jobId}/events`, token)).at(-1)
+    expect(await finished(replaced.jobId)).toEqual({ event: 'done', data: { uri: made.uri } })
+    const after = (
+      await new Client({ service: appUrl }).call(fm.plyr.feed.getTrack, { uri: made.uri })
+    ).track
+    expect(after).toMatchObject({ title: 'Tagged Title', duration: 4, likeCount: 1 })
+    const take2Mp3 = new Uint8Array(await (await fetch(after.audioUrl!)).arrayBuffer())
+    expect(Math.abs((await decodedSeconds(take2Mp3, data.path)) - 4)).toBeLessThan(0.1)
+    const listed = await as(token).call(fm.plyr.feed.getTrackVersions, { uri: made.uri })
+    expect(listed.versions.map((v) => [v.version, v.format, v.duration])).toEqual([
+      [2, 'wav', 4],
+      [1, 'mp3', 3],
+    ])
+    const restored = await as(token).call(fm.plyr.feed.restoreTrackAudio, {
+      uri: made.uri,
+      version: 1,
+    })
+    expect(await finished(restored.jobId)).toEqual({ event: 'done', data: { uri: made.uri } })
+    const back = new Uint8Array(await (await fetch(after.audioUrl!)).arrayBuffer())
+    expect(back).toEqual(bytes)
+    expect(
+      (await as(token).call(fm.plyr.feed.getTrackVersions, { uri: made.uri })).versions.map(
+        (v) => v.version,
+      ),
+    ).toEqual([3, 2, 1])
   })
 
   it('a PDS refusing the blob size gets the record with audioUrl alone; two artists share one stored file', async () => {

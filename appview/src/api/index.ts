@@ -25,6 +25,9 @@ import createList from './fm/plyr/feed/createList.js'
 import deleteComment from './fm/plyr/feed/deleteComment.js'
 import deleteList from './fm/plyr/feed/deleteList.js'
 import deleteData from './fm/plyr/actor/deleteData.js'
+import getTrackVersions from './fm/plyr/feed/getTrackVersions.js'
+import replaceTrackAudio from './fm/plyr/feed/replaceTrackAudio.js'
+import restoreTrackAudio from './fm/plyr/feed/restoreTrackAudio.js'
 import createTrack from './fm/plyr/feed/createTrack.js'
 import uploadAudio from './fm/plyr/media/uploadAudio.js'
 import deleteTrack from './fm/plyr/feed/deleteTrack.js'
@@ -62,6 +65,9 @@ export function registerApi(server: Server, ctx: AppContext): void {
   deleteComment(server, ctx)
   deleteList(server, ctx)
   createTrack(server, ctx)
+  getTrackVersions(server, ctx)
+  replaceTrackAudio(server, ctx)
+  restoreTrackAudio(server, ctx)
   deleteData(server, ctx)
   uploadAudio(server, ctx)
   deleteTrack(server, ctx)

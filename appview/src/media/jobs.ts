@@ -1,7 +1,30 @@
-import type { IndexSchema, MediaJobTable } from '@plyr/db'
+import { randomUUID } from 'node:crypto'
+import type { IndexSchema, MediaJobTable, Tx } from '@plyr/db'
 import { type Kysely, type Selectable, sql } from 'kysely'
 
 export type Job = Selectable<MediaJobTable>
+
+/** Queues a job making (or, with `input.replace`, replacing the audio of) the track at `rkey`. */
+export async function enqueueJob(
+  tx: Tx,
+  job: { did: string; grantId: string; sha256: string; rkey: string; input: object },
+): Promise<string> {
+  const id = randomUUID()
+  await tx
+    .insertInto('media_job')
+    .values({
+      id,
+      did: job.did,
+      grant_id: job.grantId,
+      sha256: job.sha256,
+      rkey: job.rkey,
+      input: JSON.stringify(job.input),
+      state: 'queued',
+      stage: 'queued',
+    })
+    .execute()
+  return id
+}
 
 /** How long a running job's lease lasts without a renewal; past it the reaper takes over. */
 export const LEASE_SECONDS = 60

@@ -95,9 +95,27 @@ export async function deleteTrackMedia(
   storage: MediaStorage,
   trackUri: string,
 ): Promise<void> {
+  await deleteVersions(db, storage, trackUri, () => true)
+}
+
+/** Deletes the versions of a track that `which` picks, and what only they used. */
+export async function deleteVersions(
+  db: Kysely<IndexSchema>,
+  storage: MediaStorage,
+  trackUri: string,
+  which: (version: number) => boolean,
+): Promise<void> {
+  const all = await db
+    .selectFrom('media_version')
+    .select('version')
+    .where('track_uri', '=', trackUri)
+    .execute()
+  const doomed = all.map((v) => v.version).filter(which)
+  if (doomed.length === 0) return
   const versions = await db
     .deleteFrom('media_version')
     .where('track_uri', '=', trackUri)
+    .where('version', 'in', doomed)
     .returning(['original_sha256', 'playable_sha256'])
     .execute()
   await releaseObjects(

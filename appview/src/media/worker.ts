@@ -12,9 +12,11 @@ import {
 } from '@plyr/media'
 import { Gauge, Registry } from 'prom-client'
 import type { AppContext, ProcessPart } from '../context.js'
+import { withFields } from '../writes/fields.js'
 import { type RecordJson, writeRecord } from '../writes/pds-write.js'
+import { ownRecord } from '../writes/stored.js'
 import { claimJob, finishJob, type Job, jobCounts, reapJobs, reportJob } from './jobs.js'
-import { addObject, deleteTrackMedia, releaseObjects } from './objects.js'
+import { addObject, deleteVersions, releaseObjects } from './objects.js'
 import { sweepMedia } from './sweep.js'
 
 /** The largest audio blob a track record may carry (fm.plyr.track#audioBlob's maxSize). */
@@ -24,7 +26,12 @@ const POLL_MS = 2_000
 /** How often the worker sweeps what nothing references (sweep.ts). */
 const SWEEP_MS = 3600_000
 
+/** Earlier versions of a track's audio kept besides the current one. */
+const KEPT_VERSIONS = 10
+
 type JobInput = {
+  /** replace the audio of the existing track (replaceTrackAudio, restoreTrackAudio) */
+  replace?: boolean
   title?: string
   album?: string
   description?: string
@@ -121,18 +128,16 @@ export class MediaWorker implements ProcessPart {
     const { ctx } = this
     const log = ctx.logger.child({ job: job.id, did: job.did })
     const uri = `at://${job.did}/${ctx.cfg.namespace.collection('track')}/${job.rkey}`
+    const made: { version?: number } = {}
     try {
-      await this.publishTrack(job, uri)
+      await this.publishTrack(job, uri, made)
       await finishJob(ctx.db, job.id, { state: 'done' })
       log.info({ uri }, 'a track was processed and published')
     } catch (err) {
-      // nothing half-done: the media of a track that was not published goes
-      const track = await ctx.db
-        .selectFrom('track')
-        .select('uri')
-        .where('uri', '=', uri)
-        .executeTakeFirst()
-      if (!track) await deleteTrackMedia(ctx.db, ctx.media.storage, uri)
+      // nothing half-done: the version this job made goes, with what only it used
+      if (made.version !== undefined) {
+        await deleteVersions(ctx.db, ctx.media.storage, uri, (v) => v === made.version)
+      }
       const reason = failureReason(err)
       if (!(err instanceof MediaError)) {
         log.error({ err }, 'a media job failed')
@@ -142,7 +147,7 @@ export class MediaWorker implements ProcessPart {
     }
   }
 
-  private async publishTrack(job: Job, uri: string): Promise<void> {
+  private async publishTrack(job: Job, uri: string, made: { version?: number }): Promise<void> {
     const { ctx } = this
     const { media } = ctx
     const timeoutMs = media.cfg.jobTimeoutSeconds * 1000
@@ -214,6 +219,7 @@ export class MediaWorker implements ProcessPart {
         })
         .execute()
     }
+    made.version = version
     if (processed.transcoded) {
       const { path } = processed.transcoded
       await addObject(ctx.db, media.storage, { ...playable, path }, insertVersion).finally(() =>
@@ -249,15 +255,33 @@ export class MediaWorker implements ProcessPart {
     }
 
     const input = job.input as JobInput
+    const audio = {
+      audioUrl: `${ctx.service.url}/audio/${job.did}/${job.rkey}`,
+      fileType: playable.ext,
+      duration: Math.round(processed.duration),
+    }
+    if (input.replace) {
+      // the same record, with its new audio: its URI, likes and comments stay
+      const stored = await ownRecord(ctx, account, 'track', uri)
+      const record = withFields(stored.json, { ...audio, audioBlob: audioBlob ?? '' })
+      await writeRecord(ctx, account, {
+        op: 'update',
+        name: 'track',
+        rkey: job.rkey,
+        record,
+        swapRecord: stored.cid,
+      })
+      // the current version and KEPT_VERSIONS earlier ones
+      await deleteVersions(ctx.db, media.storage, uri, (v) => v <= version - KEPT_VERSIONS - 1)
+      return
+    }
     const tags = probed.tags
     const artist = await artistName(ctx, job.did)
     const record: RecordJson = {
       $type: ctx.cfg.namespace.collection('track'),
       title: input.title || tags.title || tags.TITLE || 'Untitled',
       artist,
-      audioUrl: `${ctx.service.url}/audio/${job.did}/${job.rkey}`,
-      fileType: playable.ext,
-      duration: Math.round(processed.duration),
+      ...audio,
       ...(input.album || tags.album ? { album: input.album || tags.album } : {}),
       ...(input.description ? { description: input.description } : {}),
       ...(input.features?.length ? { features: input.features.map((did) => ({ did })) } : {}),

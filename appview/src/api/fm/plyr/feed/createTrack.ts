@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto'
 import { TID } from '@atproto/common-web'
 import type { AtUriString } from '@atproto/lex'
 import { InvalidRequestError, type Server } from '@atproto/xrpc-server'
 import { fm } from '@plyr/lexicons'
 import type { AppContext } from '../../../../context.js'
+import { enqueueJob } from '../../../../media/jobs.js'
 import { perAccountWrites } from '../../../../writes/rate-limit.js'
 
 export default function (server: Server, ctx: AppContext) {
@@ -52,21 +52,14 @@ export default function (server: Server, ctx: AppContext) {
             : `at://${did}/${collection}/${existing}`
           throw new InvalidRequestError(`this audio is already your track ${uri}`, 'DuplicateTrack')
         }
-        const id = randomUUID()
         const rkey = TID.nextStr()
-        await tx
-          .insertInto('media_job')
-          .values({
-            id,
-            did,
-            grant_id: grantId,
-            sha256: upload.sha256,
-            rkey,
-            input: JSON.stringify(metadata),
-            state: 'queued',
-            stage: 'queued',
-          })
-          .execute()
+        const id = await enqueueJob(tx, {
+          did,
+          grantId,
+          sha256: upload.sha256,
+          rkey,
+          input: metadata,
+        })
         return { jobId: id, uri: `at://${did}/${collection}/${rkey}` as AtUriString }
       })
       ctx.mediaWorker?.wake()

@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { Client } from '@atproto/lex'
 import type { Browser } from 'playwright-core'
+import yauzl from 'yauzl'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PlyrService } from '@plyr/appview'
 import { fm } from '@plyr/lexicons'
@@ -43,6 +45,30 @@ async function decodedSeconds(bytes: Uint8Array, dir: string): Promise<number> {
     ...['-show_entries', 'stream=sample_rate:format=duration', '-of', 'json', path],
   ])
   return Number((JSON.parse(stdout) as { format: { duration: string } }).format.duration)
+}
+
+/** Every file of a zip, by name (yauzl: a reader independent of the writer). */
+function unzip(bytes: Uint8Array): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(Buffer.from(bytes), { lazyEntries: true }, (err, zip) => {
+      if (err) return reject(err)
+      const files = new Map<string, Buffer>()
+      zip.on('entry', (entry: yauzl.Entry) => {
+        zip.openReadStream(entry, (err, stream) => {
+          if (err) return reject(err)
+          const chunks: Buffer[] = []
+          stream.on('data', (c: Buffer) => chunks.push(c))
+          stream.on('end', () => {
+            files.set(entry.fileName, Buffer.concat(chunks))
+            zip.readEntry()
+          })
+        })
+      })
+      zip.on('end', () => resolve(files))
+      zip.on('error', reject)
+      zip.readEntry()
+    })
+  })
 }
 
 type Event = { event: string; data: Record<string, unknown> }
@@ -409,12 +435,40 @@ describe('uploading audio through plyr', { timeout: 180_000 }, () => {
     expect(await readdir(staging)).toEqual([])
   })
 
-  it("deleting an account's plyr data removes its records, rows and media", async () => {
+  it("exports an account's records and originals as a zip; deleting its plyr data removes records, rows and media", async () => {
     const { tracks } = await new Client({ service: appUrl }).call(fm.plyr.feed.getArtistTracks, {
       actor: artist.did,
     })
     expect(tracks.length).toBeGreaterThan(0)
     await as(token).call(fm.plyr.feed.like, { uri: tracks[0]!.uri })
+
+    // the export: every record and every kept original, read back from the zip
+    const exported = await fetch(`${appUrl}/xrpc/fm.plyr.actor.exportData`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
+    expect(exported.headers.get('content-type')).toBe('application/zip')
+    const files = await unzip(new Uint8Array(await exported.arrayBuffer()))
+    const originals = await plyr.database.db
+      .selectFrom('media_version')
+      .select(['track_uri', 'version', 'original_sha256'])
+      .where('did', '=', artist.did)
+      .execute()
+    const names = [...files.keys()]
+    expect(names.filter((n) => n.startsWith('records/'))).toHaveLength(tracks.length + 1)
+    for (const t of tracks) {
+      const rkey = t.uri.split('/').pop()!
+      const json = JSON.parse(files.get(`records/${NS}.track/${rkey}.json`)!.toString()) as {
+        title: string
+      }
+      expect(json.title).toBe(t.title)
+    }
+    expect(names.filter((n) => n.startsWith('audio/'))).toHaveLength(originals.length)
+    for (const o of originals) {
+      const rkey = o.track_uri.split('/').pop()!
+      const name = names.find((n) => n.startsWith(`audio/${rkey}/v${o.version} - `))!
+      const sha = createHash('sha256').update(files.get(name)!).digest('hex')
+      expect(sha).toBe(o.original_sha256)
+    }
     await expect(as(token).call(fm.plyr.actor.deleteData, { did: fan.did })).rejects.toMatchObject({
       error: 'ConfirmationMismatch',
     })

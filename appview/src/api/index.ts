@@ -24,6 +24,7 @@ import createComment from './fm/plyr/feed/createComment.js'
 import createList from './fm/plyr/feed/createList.js'
 import deleteComment from './fm/plyr/feed/deleteComment.js'
 import deleteList from './fm/plyr/feed/deleteList.js'
+import exportData from './fm/plyr/actor/exportData.js'
 import deleteData from './fm/plyr/actor/deleteData.js'
 import getTrackVersions from './fm/plyr/feed/getTrackVersions.js'
 import replaceTrackAudio from './fm/plyr/feed/replaceTrackAudio.js'
@@ -69,6 +70,7 @@ export function registerApi(server: Server, ctx: AppContext): void {
   replaceTrackAudio(server, ctx)
   restoreTrackAudio(server, ctx)
   deleteData(server, ctx)
+  exportData(server, ctx)
   uploadAudio(server, ctx)
   deleteTrack(server, ctx)
   like(server, ctx)

@@ -17,6 +17,7 @@ import { CLIENT_METADATA_PATH, JWKS_PATH } from './oauth/client.js'
 import { MediaWorker } from './media/worker.js'
 import { uploadEventsHandler } from './http/upload-events.js'
 import { peaksHandler } from './http/peaks.js'
+import { imagesHandler } from './http/images.js'
 import { databaseRateLimiter, WRITE_LIMIT } from './writes/rate-limit.js'
 
 /** The AppView's HTTP server: XRPC methods plus plain routes. */
@@ -44,6 +45,7 @@ export class AppViewServer implements AsyncDisposable {
     app.get([AUDIO_PREFIX, `${AUDIO_PREFIX}/*`], asyncRoute(audioHandler(ctx)))
     app.get('/oembed', asyncRoute(oembedHandler(ctx)))
     app.get('/peaks/*', asyncRoute(peaksHandler(ctx)))
+    app.get('/images/:id/:file', asyncRoute(imagesHandler(ctx)))
     app.get('/uploads/:id/events', asyncRoute(uploadEventsHandler(ctx)))
     const oauth = oauthRoutes(ctx)
     if (!ctx.oauth.unavailable) {

@@ -46,6 +46,7 @@ describe(`data layer on ${testDatabaseKind()}`, () => {
       'like',
       'list',
       'list_item',
+      'media_image',
       'media_job',
       'media_object',
       'media_upload',

@@ -346,6 +346,18 @@ export interface MediaVersionTable {
   peaks: string
   /** Chromaprint (base64, as fpcalc prints it), for the labeler */
   fingerprint: string | null
+  /** the track's cover art (media_image), if plyr stores one */
+  image_id: ColumnType<string | null, string | null | undefined, string | null>
+  created_at: DefaultNow
+}
+
+/** Cover art: the original and its square WebP thumbnails (300 and 600 px). */
+export interface MediaImageTable {
+  id: string
+  did: string
+  original_sha256: string
+  small_sha256: string
+  large_sha256: string
   created_at: DefaultNow
 }
 
@@ -378,6 +390,7 @@ export interface IndexSchema {
   media_upload: MediaUploadTable
   media_job: MediaJobTable
   media_version: MediaVersionTable
+  media_image: MediaImageTable
 }
 
 export type ActorRow = Selectable<ActorTable>

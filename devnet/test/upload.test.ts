@@ -71,6 +71,18 @@ function unzip(bytes: Uint8Array): Promise<Map<string, Buffer>> {
   })
 }
 
+/** A picture's codec and size, by ffprobe. */
+async function pictureOf(bytes: Uint8Array, dir: string) {
+  const path = join(dir, `picture-${Date.now()}`)
+  await writeFile(path, bytes)
+  const { stdout } = await run('ffprobe', [
+    ...['-v', 'error', '-show_entries', 'stream=codec_name,width,height', '-of', 'json', path],
+  ])
+  return (
+    JSON.parse(stdout) as { streams: { codec_name: string; width: number; height: number }[] }
+  ).streams[0]!
+}
+
 type Event = { event: string; data: Record<string, unknown> }
 
 /** Reads a job's server-sent events until the stream ends. */
@@ -153,10 +165,40 @@ describe('uploading audio through plyr', { timeout: 180_000 }, () => {
     const { uploadId, size } = (await uploaded.json()) as { uploadId: string; size: number }
     expect(size).toBe(original.length)
 
+    // cover art: judged by its content, thumbnails made at upload
+    const png = join(data.path, 'cover.png')
+    await run('ffmpeg', [
+      ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi'],
+      ...['-i', 'testsrc=size=800x500', '-frames:v', '1', png],
+    ])
+    const notImage = await fetch(`${appUrl}/xrpc/fm.plyr.media.uploadImage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'image/png' },
+      body: new TextEncoder().encode('not a picture'),
+    })
+    expect(((await notImage.json()) as { error: string }).error).toBe('UnsupportedMedia')
+    const cover = await fetch(`${appUrl}/xrpc/fm.plyr.media.uploadImage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+      body: await readFile(png),
+    })
+    const { imageId, url } = (await cover.json()) as { imageId: string; url: string }
+    for (const [size, path] of [
+      [600, url],
+      [300, url.replace('600.webp', '300.webp')],
+    ] as const) {
+      const thumb = new Uint8Array(await (await fetch(path)).arrayBuffer())
+      expect(await pictureOf(thumb, data.path)).toEqual({
+        codec_name: 'webp',
+        width: size,
+        height: size,
+      })
+    }
     const made = await as(token).call(fm.plyr.feed.createTrack, {
       uploadId,
       title: 'Night Set',
       tags: ['ambient'],
+      imageId,
     })
     // another account sees nothing of the job
     const foreign = await fetch(`${appUrl}/uploads/${made.jobId}/events`, {
@@ -184,6 +226,7 @@ describe('uploading audio through plyr', { timeout: 180_000 }, () => {
       uri: made.uri,
     })
     expect(track.title).toBe('Night Set')
+    expect(track.imageUrl).toBe(url)
     expect(track.duration).toBe(6)
     // a 440 Hz sine at 0.5 in both channels: -9 dB RMS each, summed -6 dB, less 0.69 (BS.1770)
     // is about -6.9 LUFS, so about -7.1 dB to -14 LUFS
@@ -202,6 +245,7 @@ describe('uploading audio through plyr', { timeout: 180_000 }, () => {
     const got = await fetch(`${net.pdsUrl}/xrpc/com.atproto.repo.getRecord?${query}`)
     const record = ((await got.json()) as { value: Record<string, unknown> }).value
     expect(record).toMatchObject({
+      imageUrl: url,
       title: 'Night Set',
       fileType: 'mp3',
       duration: 6,
@@ -257,8 +301,20 @@ describe('uploading audio through plyr', { timeout: 180_000 }, () => {
   })
 
   it('an MP3 is served as it was uploaded, its tags filling in the title; its audio is replaced and restored', async () => {
-    const path = await makeAudio(data.path, 'song.mp3', 3, [
+    const bare = await makeAudio(data.path, 'song-bare.mp3', 3, [
       ...['-c:a', 'libmp3lame', '-b:a', '192k', '-metadata', 'title=Tagged Title'],
+    ])
+    // with an embedded cover (a JPEG in ID3)
+    const path = join(data.path, 'song.mp3')
+    const jpeg = join(data.path, 'embedded.jpg')
+    await run('ffmpeg', [
+      ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi'],
+      ...['-i', 'testsrc=size=400x400', '-frames:v', '1', jpeg],
+    ])
+    await run('ffmpeg', [
+      ...['-hide_banner', '-loglevel', 'error', '-y', '-i', bare, '-i', jpeg],
+      ...['-map', '0:a', '-map', '1:v', '-c', 'copy', '-disposition:v', 'attached_pic'],
+      ...['-id3v2_version', '3', path],
     ])
     const bytes = new Uint8Array(await readFile(path))
     const { uploadId } = (await (await upload(bytes)).json()) as { uploadId: string }
@@ -269,6 +325,9 @@ describe('uploading audio through plyr', { timeout: 180_000 }, () => {
       uri: made.uri,
     })
     expect(track.title).toBe('Tagged Title')
+    // the embedded cover became its cover art
+    const embedded = new Uint8Array(await (await fetch(track.imageUrl!)).arrayBuffer())
+    expect(await pictureOf(embedded, data.path)).toMatchObject({ codec_name: 'webp', width: 600 })
     const played = new Uint8Array(await (await fetch(track.audioUrl!)).arrayBuffer())
     expect(played).toEqual(bytes)
 

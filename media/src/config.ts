@@ -7,6 +7,8 @@ export type MediaConfig = {
   dir: string
   /** MAX_UPLOAD_BYTES: an upload past it is refused with 413 while it streams */
   maxUploadBytes: number
+  /** MAX_IMAGE_BYTES: the largest cover art upload */
+  maxImageBytes: number
   /** MAX_AUDIO_SECONDS: longer audio is refused after probing, and decoding stops there */
   maxAudioSeconds: number
   /** MEDIA_JOB_TIMEOUT_SECONDS: ffmpeg/ffprobe are killed past it */
@@ -21,6 +23,7 @@ export function mediaConfigFromEnv(env: NodeJS.ProcessEnv = process.env): MediaC
   return {
     dir: join(env.DATA_DIR || './data', 'media'),
     maxUploadBytes: envInt(env, 'MAX_UPLOAD_BYTES', 2 * 1024 ** 3),
+    maxImageBytes: envInt(env, 'MAX_IMAGE_BYTES', 20 * 1024 ** 2),
     maxAudioSeconds: envInt(env, 'MAX_AUDIO_SECONDS', 4 * 3600),
     jobTimeoutSeconds: envInt(env, 'MEDIA_JOB_TIMEOUT_SECONDS', 3600),
     s3: s3ConfigFromEnv(env),

@@ -1,4 +1,11 @@
 export { type MediaConfig, mediaConfigFromEnv } from './config.js'
+export {
+  extractCover,
+  type MadeImage,
+  makeThumbnails,
+  THUMB_SIZES,
+  type Thumbnail,
+} from './image.js'
 export { PEAK_POINTS, PeakMeter, peaksAsNumbers } from './peaks.js'
 export { type AudioFormat, extensionOf, MediaError, type Probed, probe } from './probe.js'
 export {

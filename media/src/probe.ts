@@ -24,6 +24,8 @@ export type Probed = {
   /** the original's media type, for downloads */
   contentType: string
   tags: Record<string, string>
+  /** the file carries a picture (an embedded cover) */
+  cover: boolean
 }
 
 type Stream = {
@@ -108,6 +110,7 @@ export async function probe(path: string, timeoutMs: number): Promise<Probed> {
     playable: format === 'mp3' || (format === 'm4a' && codec === 'aac'),
     contentType: CONTENT_TYPES[format],
     tags: { ...audio?.tags, ...info.format?.tags },
+    cover: streams.some((s) => s.codec_type === 'video' && s.disposition?.attached_pic),
   }
 }
 

@@ -31,6 +31,7 @@ import replaceTrackAudio from './fm/plyr/feed/replaceTrackAudio.js'
 import restoreTrackAudio from './fm/plyr/feed/restoreTrackAudio.js'
 import createTrack from './fm/plyr/feed/createTrack.js'
 import uploadAudio from './fm/plyr/media/uploadAudio.js'
+import uploadImage from './fm/plyr/media/uploadImage.js'
 import deleteTrack from './fm/plyr/feed/deleteTrack.js'
 import like from './fm/plyr/feed/like.js'
 import moveListItem from './fm/plyr/feed/moveListItem.js'
@@ -72,6 +73,7 @@ export function registerApi(server: Server, ctx: AppContext): void {
   deleteData(server, ctx)
   exportData(server, ctx)
   uploadAudio(server, ctx)
+  uploadImage(server, ctx)
   deleteTrack(server, ctx)
   like(server, ctx)
   moveListItem(server, ctx)

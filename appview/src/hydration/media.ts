@@ -11,6 +11,7 @@ export type StoredMedia = {
   original_format: string
   duration: number
   gain_centi_db: number | null
+  image_id: string | null
   created_at: Date
 }
 
@@ -31,6 +32,7 @@ export async function hydrateMedia(
       'original_format',
       'duration',
       'gain_centi_db',
+      'image_id',
       'created_at',
     ])
     .where('track_uri', 'in', trackUris)

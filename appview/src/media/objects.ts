@@ -15,33 +15,36 @@ import type { Kysely } from 'kysely'
 export type NewObject = { sha256: string; size: number; contentType: string; path: string }
 
 /**
- * Stores the file at `object.path` under its SHA-256 and records it, with the reference
- * `refer` writes in the same transaction. The caller removes its file afterwards.
+ * Stores the files of `objects` under their SHA-256 and records them, with the reference
+ * `refer` writes, in one transaction. The caller removes its files afterwards.
  */
 export async function addObject(
   db: Kysely<IndexSchema>,
   storage: MediaStorage,
-  object: NewObject,
+  object: NewObject | NewObject[],
   refer: (tx: Tx) => Promise<void>,
 ): Promise<void> {
-  await storage.put(object.sha256, object.path, object.contentType)
+  const objects = Array.isArray(object) ? object : [object]
+  for (const o of objects) await storage.put(o.sha256, o.path, o.contentType)
   await db.transaction().execute(async (tx) => {
-    await tx
-      .insertInto('media_object')
-      .values({ sha256: object.sha256, size: object.size, content_type: object.contentType })
-      .onConflict((oc) => oc.column('sha256').doUpdateSet({ sha256: object.sha256 }))
-      .execute()
+    for (const o of objects) {
+      await tx
+        .insertInto('media_object')
+        .values({ sha256: o.sha256, size: o.size, content_type: o.contentType })
+        .onConflict((oc) => oc.column('sha256').doUpdateSet({ sha256: o.sha256 }))
+        .execute()
+    }
     await refer(tx)
   })
   // a release that ran between the store and the transaction took the file: store it again
-  if (!(await storage.has(object.sha256))) {
-    await storage.put(object.sha256, object.path, object.contentType)
+  for (const o of objects) {
+    if (!(await storage.has(o.sha256))) await storage.put(o.sha256, o.path, o.contentType)
   }
 }
 
 /** Whether anything (an upload, an unfinished job, a track's media version) needs `sha`. */
 async function referenced(tx: Tx, sha: string): Promise<boolean> {
-  const [upload, job, version] = await Promise.all([
+  const [upload, job, version, image] = await Promise.all([
     tx
       .selectFrom('media_upload')
       .select('id')
@@ -61,8 +64,20 @@ async function referenced(tx: Tx, sha: string): Promise<boolean> {
       .where((eb) => eb.or([eb('original_sha256', '=', sha), eb('playable_sha256', '=', sha)]))
       .limit(1)
       .executeTakeFirst(),
+    tx
+      .selectFrom('media_image')
+      .select('id')
+      .where((eb) =>
+        eb.or([
+          eb('original_sha256', '=', sha),
+          eb('small_sha256', '=', sha),
+          eb('large_sha256', '=', sha),
+        ]),
+      )
+      .limit(1)
+      .executeTakeFirst(),
   ])
-  return upload !== undefined || job !== undefined || version !== undefined
+  return upload !== undefined || job !== undefined || version !== undefined || image !== undefined
 }
 
 /** Deletes each of `shas` that nothing references any more: its file, then its row. */
@@ -116,13 +131,36 @@ export async function deleteVersions(
     .deleteFrom('media_version')
     .where('track_uri', '=', trackUri)
     .where('version', 'in', doomed)
-    .returning(['original_sha256', 'playable_sha256'])
+    .returning(['original_sha256', 'playable_sha256', 'image_id'])
     .execute()
-  await releaseObjects(
+  const images = await dropUnusedImages(
     db,
-    storage,
-    versions.flatMap((v) => [v.original_sha256, v.playable_sha256]),
+    versions.flatMap((v) => (v.image_id ? [v.image_id] : [])),
   )
+  await releaseObjects(db, storage, [
+    ...versions.flatMap((v) => [v.original_sha256, v.playable_sha256]),
+    ...images,
+  ])
+}
+
+/** Deletes the images of `ids` no media version uses any more; returns their objects. */
+async function dropUnusedImages(db: Kysely<IndexSchema>, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return []
+  const dropped = await db
+    .deleteFrom('media_image')
+    .where('id', 'in', ids)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('media_version')
+            .select('version')
+            .whereRef('media_version.image_id', '=', 'media_image.id'),
+        ),
+      ),
+    )
+    .returning(['original_sha256', 'small_sha256', 'large_sha256'])
+    .execute()
+  return dropped.flatMap((i) => [i.original_sha256, i.small_sha256, i.large_sha256])
 }
 
 /**
@@ -152,7 +190,13 @@ export async function deleteAccountMedia(
       .where('state', 'in', ['queued', 'running'])
       .returning('sha256')
       .execute()
+    const images = await tx
+      .deleteFrom('media_image')
+      .where('did', '=', did)
+      .returning(['original_sha256', 'small_sha256', 'large_sha256'])
+      .execute()
     return [
+      ...images.flatMap((i) => [i.original_sha256, i.small_sha256, i.large_sha256]),
       ...versions.flatMap((v) => [v.original_sha256, v.playable_sha256]),
       ...uploads.map((u) => u.sha256),
       ...jobs.map((j) => j.sha256),

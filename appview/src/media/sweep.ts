@@ -18,7 +18,7 @@ export type SweepOptions = {
 export const SWEEP_DEFAULTS: SweepOptions = { uploadTtlMs: 24 * 3600_000, graceMs: 3600_000 }
 
 /**
- * Nothing half-done stays: uploads never made into tracks (after `uploadTtlMs`), object
+ * Nothing half-done stays: uploads and cover art never made into tracks (after `uploadTtlMs`), object
  * rows nothing references, stored files without a row (a crash between storing and
  * recording), and staged files a crash left. Anything younger than `graceMs` may belong
  * to an upload or job in progress and is left for the next sweep.
@@ -34,6 +34,21 @@ export async function sweepMedia(
     .where('created_at', '<', new Date(Date.now() - opts.uploadTtlMs))
     .returning('sha256')
     .execute()
+  // cover art uploaded but never used by a track within the same time
+  const images = await db
+    .deleteFrom('media_image')
+    .where('created_at', '<', new Date(Date.now() - opts.uploadTtlMs))
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('media_version')
+            .select('version')
+            .whereRef('media_version.image_id', '=', 'media_image.id'),
+        ),
+      ),
+    )
+    .returning(['original_sha256', 'small_sha256', 'large_sha256'])
+    .execute()
   const candidates = await db
     .selectFrom('media_object')
     .select('sha256')
@@ -41,6 +56,7 @@ export async function sweepMedia(
     .execute()
   const released = await releaseObjects(db, storage, [
     ...uploads.map((u) => u.sha256),
+    ...images.flatMap((i) => [i.original_sha256, i.small_sha256, i.large_sha256]),
     ...candidates.map((c) => c.sha256),
   ])
   let files = 0

@@ -4,6 +4,7 @@ import { type LexValue, lexToJson, XrpcResponseError } from '@atproto/lex'
 import { XRPCError } from '@atproto/xrpc-server'
 import {
   extensionOf,
+  extractCover,
   MediaError,
   type Processed,
   type Probed,
@@ -16,6 +17,8 @@ import { withFields } from '../writes/fields.js'
 import { type RecordJson, writeRecord } from '../writes/pds-write.js'
 import { ownRecord } from '../writes/stored.js'
 import { claimJob, finishJob, type Job, jobCounts, reapJobs, reportJob } from './jobs.js'
+import { imageUrl } from '../links.js'
+import { storeImage } from './images.js'
 import { addObject, deleteVersions, releaseObjects } from './objects.js'
 import { sweepMedia } from './sweep.js'
 
@@ -30,6 +33,8 @@ const SWEEP_MS = 3600_000
 const KEPT_VERSIONS = 10
 
 type JobInput = {
+  /** cover art from uploadImage */
+  imageId?: string
   /** replace the audio of the existing track (replaceTrackAudio, restoreTrackAudio) */
   replace?: boolean
   title?: string
@@ -180,6 +185,7 @@ export class MediaWorker implements ProcessPart {
       await file.release()
     }
     await reportJob(ctx.db, job.id, 'analysing')
+    const input = job.input as JobInput
     const playable = processed.transcoded
       ? {
           sha256: processed.transcoded.sha256,
@@ -189,7 +195,7 @@ export class MediaWorker implements ProcessPart {
         }
       : {
           sha256: job.sha256,
-          size: await objectSize(ctx, job.sha256),
+          size: await objectSizeOf(ctx, job.sha256),
           contentType: probed.contentType,
           ext: extensionOf(probed.format),
         }
@@ -216,9 +222,11 @@ export class MediaWorker implements ProcessPart {
           gain_centi_db: processed.gainCentiDb,
           peaks: Buffer.from(processed.peaks).toString('base64'),
           fingerprint: processed.fingerprint,
+          image_id: imageId ?? null,
         })
         .execute()
     }
+    const imageId = await this.coverOf(job, uri, probed, input)
     made.version = version
     if (processed.transcoded) {
       const { path } = processed.transcoded
@@ -254,7 +262,6 @@ export class MediaWorker implements ProcessPart {
       }
     }
 
-    const input = job.input as JobInput
     const audio = {
       audioUrl: `${ctx.service.url}/audio/${job.did}/${job.rkey}`,
       fileType: playable.ext,
@@ -294,14 +301,55 @@ export class MediaWorker implements ProcessPart {
             },
           }
         : {}),
+      ...(imageId ? { imageUrl: imageUrl(ctx.service.url, imageId) } : {}),
       ...(audioBlob ? { audioBlob } : {}),
       createdAt: new Date().toISOString(),
     }
     await writeRecord(ctx, account, { op: 'create', name: 'track', rkey: job.rkey, record })
   }
+
+  /**
+   * The track's cover: the uploaded one, else (replacing) the current version's, else
+   * the audio's embedded picture (a cover that cannot be read is left out, not fatal).
+   */
+  private async coverOf(
+    job: Job,
+    uri: string,
+    probed: Probed,
+    input: JobInput,
+  ): Promise<string | undefined> {
+    const { ctx } = this
+    if (input.imageId) return input.imageId
+    if (input.replace) {
+      const current = await ctx.db
+        .selectFrom('media_version')
+        .select('image_id')
+        .where('track_uri', '=', uri)
+        .orderBy('version', 'desc')
+        .executeTakeFirst()
+      if (current?.image_id) return current.image_id
+    }
+    if (!probed.cover) return undefined
+    const file = await ctx.media.storage.localFile(job.sha256, ctx.media.stagingDir)
+    let cover
+    try {
+      cover = await extractCover(file.path, ctx.media.stagingDir, 60_000)
+    } finally {
+      await file.release()
+    }
+    if (!cover) return undefined
+    try {
+      return await storeImage(ctx.db, ctx.media.storage, ctx.media.stagingDir, job.did, cover)
+    } catch (err) {
+      ctx.logger.info({ job: job.id, err: String(err) }, 'the embedded cover could not be used')
+      return undefined
+    } finally {
+      await rm(cover.path, { force: true })
+    }
+  }
 }
 
-async function objectSize(ctx: AppContext, sha256: string): Promise<number> {
+async function objectSizeOf(ctx: AppContext, sha256: string): Promise<number> {
   const row = await ctx.db
     .selectFrom('media_object')
     .select('size')

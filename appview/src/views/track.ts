@@ -1,5 +1,5 @@
 import type { fm } from '@plyr/lexicons'
-import { audioUrl, peaksUrl, refOf } from '../links.js'
+import { audioUrl, imageUrl, peaksUrl, refOf } from '../links.js'
 import type { RuledState } from '../rules/apply.js'
 import { presentProfileBasic } from './actor.js'
 import { presentLabel } from './label.js'
@@ -23,10 +23,11 @@ export function presentTrack(
   if (!track || !artist) return undefined
   // the record passed its lexicon when it was indexed
   const record = track.record as TrackRecord
-  const image = state.images.get(uri)
+  const media = state.media.get(uri)
+  // cover art plyr stores is plyr's own to serve; else what the rules trusted
+  const image = media?.image_id ? imageUrl(publicUrl, media.image_id) : state.images.get(uri)
   const labels = [...(state.labels.get(uri) ?? []), ...(state.labels.get(track.did) ?? [])]
   const viewerLike = state.viewerLikes.get(uri)
-  const media = state.media.get(uri)
   const duration = track.duration ?? (media ? Math.round(media.duration) : null)
   return {
     uri: track.uri as TrackView['uri'],

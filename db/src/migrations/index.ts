@@ -14,6 +14,7 @@ import * as m0014 from './0014-backfill-queue.js'
 import * as m0020 from './0020-oauth-sessions.js'
 import * as m0021 from './0021-rate-limits.js'
 import * as m0040 from './0040-media.js'
+import * as m0041 from './0041-media-images.js'
 
 /** Every migration, in order. Add new ones here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0020-oauth-sessions': m0020,
   '0021-rate-limits': m0021,
   '0040-media': m0040,
+  '0041-media-images': m0041,
 }

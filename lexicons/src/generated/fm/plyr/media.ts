@@ -3,3 +3,4 @@
  */
 
 export * as uploadAudio from './media/uploadAudio.js'
+export * as uploadImage from './media/uploadImage.js'

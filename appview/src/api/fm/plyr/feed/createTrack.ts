@@ -52,6 +52,20 @@ export default function (server: Server, ctx: AppContext) {
             : `at://${did}/${collection}/${existing}`
           throw new InvalidRequestError(`this audio is already your track ${uri}`, 'DuplicateTrack')
         }
+        if (metadata.imageId !== undefined) {
+          const image = await tx
+            .selectFrom('media_image')
+            .select('id')
+            .where('id', '=', metadata.imageId)
+            .where('did', '=', did)
+            .executeTakeFirst()
+          if (!image) {
+            throw new InvalidRequestError(
+              `no image ${metadata.imageId} of this account`,
+              'ImageNotFound',
+            )
+          }
+        }
         const rkey = TID.nextStr()
         const id = await enqueueJob(tx, {
           did,

@@ -43,6 +43,7 @@ export const $input = /*#__PURE__*/ l.jsonPayload({
       maxLength: 10,
     }),
   ),
+  imageId: /*#__PURE__*/ l.optional(/*#__PURE__*/ l.string({ maxLength: 64 })),
 })
 
 export type $Input<B = l.BinaryData> = l.InferPayload<typeof $input, B>
@@ -63,6 +64,7 @@ export type $OutputBody<B = l.BinaryData> = l.InferPayloadBody<
 const main = /*#__PURE__*/ l.procedure($nsid, $params, $input, $output, [
   'UploadNotFound',
   'DuplicateTrack',
+  'ImageNotFound',
 ])
 
 export { main }

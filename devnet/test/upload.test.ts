@@ -128,6 +128,7 @@ describe('uploading audio through plyr', { timeout: 180_000 }, () => {
         RUN_INDEXER: 'false',
         // small enough to test refusals with small files
         MAX_UPLOAD_BYTES: String(LIMIT),
+        MAX_AUDIO_SECONDS: '60',
       },
       data.path,
     )
@@ -430,6 +431,32 @@ describe('uploading audio through plyr', { timeout: 180_000 }, () => {
     }
   })
 
+  it('takes every accepted format, judged by its content, and plays each back', async () => {
+    const formats: [string, string[], string, string][] = [
+      ['m4a', ['-c:a', 'aac', '-b:a', '128k', '-f', 'ipod'], 'm4a', 'audio/mp4'],
+      ['flac', ['-c:a', 'flac', '-f', 'flac'], 'flac', 'audio/mpeg'],
+      ['ogg', ['-c:a', 'libvorbis', '-f', 'ogg'], 'ogg', 'audio/mpeg'],
+      ['opus', ['-c:a', 'libopus', '-f', 'ogg'], 'ogg', 'audio/mpeg'],
+      ['webm', ['-c:a', 'libopus', '-f', 'webm'], 'webm', 'audio/mpeg'],
+    ]
+    for (const [name, args, format, served] of formats) {
+      const file = await readFile(await makeAudio(data.path, `f.${name}`, 2, args))
+      // declared as something else: the content decides
+      const { uploadId } = (await (await upload(file, token, 'text/plain')).json()) as {
+        uploadId: string
+      }
+      const made = await as(token).call(fm.plyr.feed.createTrack, { uploadId, title: name })
+      const events = await readEvents(`${appUrl}/uploads/${made.jobId}/events`, token)
+      expect(events.at(-1), name).toEqual({ event: 'done', data: { uri: made.uri } })
+      const { versions } = await as(token).call(fm.plyr.feed.getTrackVersions, { uri: made.uri })
+      expect(versions[0]!.format, name).toBe(format)
+      const played = await fetch(`${appUrl}/audio/${artist.did}/${made.uri.split('/').pop()}`)
+      expect(played.headers.get('content-type'), name).toBe(served)
+      const audio = new Uint8Array(await played.arrayBuffer())
+      expect(Math.abs((await decodedSeconds(audio, data.path)) - 2), name).toBeLessThan(0.1)
+    }
+  })
+
   it('refuses what is not audio, too large, empty or truncated, keeping nothing', async () => {
     const before = await storedObjects()
     const uploads = () => plyr.database.db.selectFrom('media_upload').selectAll().execute()
@@ -442,6 +469,14 @@ describe('uploading audio through plyr', { timeout: 180_000 }, () => {
     const refusal = (await notAudio.json()) as { error: string; message: string }
     expect(refusal.error).toBe('UnsupportedMedia')
     expect(refusal.message).toMatch(/not an audio file|unsupported file: found/)
+
+    // longer than MAX_AUDIO_SECONDS (60): refused once probed
+    const long = await readFile(
+      await makeAudio(data.path, 'long.ogg', 90, ['-c:a', 'libvorbis', '-q:a', '0']),
+    )
+    const tooLong = await upload(long)
+    expect(tooLong.status).toBe(400)
+    expect(await error(tooLong)).toBe('TooLong')
 
     const empty = await upload(new Uint8Array(0))
     expect(await error(empty)).toBe('EmptyUpload')

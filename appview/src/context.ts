@@ -59,6 +59,8 @@ export type AppContext = {
 /** What the context is built from; the rest depends on the port the server got. */
 export type AppDeps = Pick<AppContext, 'cfg' | 'db' | 'logger' | 'applyWrites'> & {
   parts?: ProcessPart[]
+  /** Run the media worker in the server's process (`npm start` with RUN_MEDIA_WORKER). */
+  runMediaWorker?: boolean
   /** What sign-in data is encrypted under (see resolveSessionSecret); none: sign-in is off. */
   sessionSecret?: string
 }
@@ -71,7 +73,7 @@ export type AppDeps = Pick<AppContext, 'cfg' | 'db' | 'logger' | 'applyWrites'> 
 const CALLER_DID_CACHE = { maxEntries: 10_000, staleMs: 5 * 60_000, maxAgeMs: 60 * 60_000 }
 
 export async function createAppContext(deps: AppDeps, port: number): Promise<AppContext> {
-  const { cfg, db, logger, sessionSecret, ...rest } = deps
+  const { cfg, db, logger, sessionSecret, runMediaWorker: _worker, ...rest } = deps
   const service = serviceIdentity(cfg, port)
   const { resolver } = createIdentity(cfg.identity, new BoundedDidCache(CALLER_DID_CACHE))
   const secure = service.url.startsWith('https:')

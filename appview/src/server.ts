@@ -85,7 +85,7 @@ export class AppViewServer implements AsyncDisposable {
       await this.destroy()
       throw err
     }
-    if (this.ctx.cfg.runMediaWorker) {
+    if (this.deps.runMediaWorker) {
       this.mediaWorker = new MediaWorker(this.ctx)
       this.ctx.mediaWorker = this.mediaWorker
       this.ctx.parts.push(this.mediaWorker)

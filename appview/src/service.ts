@@ -57,6 +57,7 @@ export class PlyrService implements AsyncDisposable {
       db: database.db,
       logger: logger.child({ subsystem: 'appview' }),
       sessionSecret,
+      runMediaWorker: cfg.appview.runMediaWorker,
       applyWrites: writesApplier(cfg, database, logger, indexer),
       parts: indexer
         ? [{ name: 'indexer', health: () => indexer.health(), metrics: indexer.metrics.registry }]

@@ -1,6 +1,7 @@
 # One image for every plyr service; docker-compose.yml picks the command.
 FROM node:24-bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+# ffmpeg and fpcalc: the media worker's transcoding, analysis and fingerprints
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ ffmpeg libchromaprint-tools && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY . .
 RUN npm ci --no-audit --no-fund

@@ -3,12 +3,14 @@ import {
   checkDid,
   ConfigError,
   checkOrigin,
+  envBool,
   envInt,
   envList,
   envPort,
   type SharedConfig,
   sharedConfigFromEnv,
 } from '@plyr/core'
+import { type MediaConfig, mediaConfigFromEnv } from '@plyr/media'
 import { parsePrivateKeys, type PrivateJwk } from './oauth/keys.js'
 import { SESSION_SECRET_MIN_LENGTH } from './oauth/secret.js'
 
@@ -32,6 +34,10 @@ export type AppViewConfig = SharedConfig & {
   writesPerMinute: number
   /** The built web client served at / (CLIENT_DIR); null serves no client. */
   clientDir: string | null
+  /** Uploads: limits, where staging and local storage live (media/src/config.ts). */
+  media: MediaConfig
+  /** Run the media worker in this process (RUN_MEDIA_WORKER). */
+  runMediaWorker: boolean
 }
 
 /** Where `npm start` builds the web client. */
@@ -55,6 +61,8 @@ export function appViewConfigFromEnv(
     ...signInConfig(env),
     writesPerMinute: envInt(env, 'WRITE_RATE_LIMIT_PER_MINUTE', 60),
     clientDir: env.CLIENT_DIR === undefined ? DEFAULT_CLIENT_DIR : env.CLIENT_DIR || null,
+    media: mediaConfigFromEnv(env),
+    runMediaWorker: envBool(env, 'RUN_MEDIA_WORKER', true),
   }
 }
 

@@ -9,6 +9,7 @@ import { BoundedDidCache } from './auth/did-cache.js'
 import { ServiceAuth } from './auth/service-auth.js'
 import { ViewerAuthVerifier } from './auth/viewer-auth.js'
 import type { AppViewConfig } from './config.js'
+import { Media } from './media/media.js'
 import { BrowserSessions } from './oauth/browser-sessions.js'
 import { OAuth } from './oauth/client.js'
 import { DeveloperTokens } from './oauth/developer-tokens.js'
@@ -48,6 +49,10 @@ export type AppContext = {
   applyWrites: ApplyWrites
   /** The public feed's pages for anonymous readers, rebuilt every FEED_CACHE_MS. */
   feedCache: PageCache
+  /** Uploaded media: its settings and storage. */
+  media: Media
+  /** The media worker in this process, if it runs here (woken when a job is queued). */
+  mediaWorker?: { wake(): void }
   /** The other parts running in this process. */
   parts: ProcessPart[]
 }
@@ -55,6 +60,8 @@ export type AppContext = {
 /** What the context is built from; the rest depends on the port the server got. */
 export type AppDeps = Pick<AppContext, 'cfg' | 'db' | 'logger' | 'applyWrites'> & {
   parts?: ProcessPart[]
+  /** Run the media worker in the server's process (`npm start` with RUN_MEDIA_WORKER). */
+  runMediaWorker?: boolean
   /** What sign-in data is encrypted under (see resolveSessionSecret); none: sign-in is off. */
   sessionSecret?: string
   /** Plain routes another part of the process adds (the labeler's /admin), given the context. */
@@ -69,7 +76,7 @@ export type AppDeps = Pick<AppContext, 'cfg' | 'db' | 'logger' | 'applyWrites'> 
 const CALLER_DID_CACHE = { maxEntries: 10_000, staleMs: 5 * 60_000, maxAgeMs: 60 * 60_000 }
 
 export async function createAppContext(deps: AppDeps, port: number): Promise<AppContext> {
-  const { cfg, db, logger, sessionSecret, routes: _routes, ...rest } = deps
+  const { cfg, db, logger, sessionSecret, routes: _routes, runMediaWorker: _worker, ...rest } = deps
   const service = serviceIdentity(cfg, port)
   const { resolver } = createIdentity(cfg.identity, new BoundedDidCache(CALLER_DID_CACHE))
   const secure = service.url.startsWith('https:')
@@ -111,5 +118,6 @@ export async function createAppContext(deps: AppDeps, port: number): Promise<App
       logger,
     }),
     feedCache: new PageCache(cfg.feedCacheMs),
+    media: new Media(cfg.media),
   }
 }

@@ -23,6 +23,21 @@ export function pageUrl(base: string, kind: PageKind, ref: RecordRef): string {
   return `${base}/${kind}/${recordPath(ref)}`
 }
 
+/** A track's waveform peaks (JSON); the version makes the URL change when the audio does. */
+export function peaksUrl(base: string, ref: RecordRef, version: number): string {
+  return `${base}/peaks/${recordPath(ref)}?v=${version}`
+}
+
+/** Cover art plyr stores: its 600 px thumbnail (`size` 300 for the small one). */
+export function imageUrl(base: string, imageId: string, size: 300 | 600 = 600): string {
+  return `${base}/images/${imageId}/${size}.webp`
+}
+
+/** A track's original upload, as a download. */
+export function originalUrl(base: string, ref: RecordRef): string {
+  return `${base}/audio/${recordPath(ref)}?original=1`
+}
+
 export function embedUrl(base: string, kind: PageKind, ref: RecordRef): string {
   return `${base}/embed/${kind}/${recordPath(ref)}`
 }

@@ -15,11 +15,16 @@ import { indexHandler } from './http/index-page.js'
 import { oauthRoutes } from './http/oauth.js'
 import { oembedHandler } from './http/oembed.js'
 import { CLIENT_METADATA_PATH, JWKS_PATH } from './oauth/client.js'
+import { MediaWorker } from './media/worker.js'
+import { uploadEventsHandler } from './http/upload-events.js'
+import { peaksHandler } from './http/peaks.js'
+import { imagesHandler } from './http/images.js'
 import { databaseRateLimiter, WRITE_LIMIT } from './writes/rate-limit.js'
 
 /** The AppView's HTTP server: XRPC methods plus plain routes. */
 export class AppViewServer implements AsyncDisposable {
   private http?: HttpServer
+  private mediaWorker?: MediaWorker
   /** Built once the server listens (the service's URL may depend on the port it got). */
   ctx?: AppContext
 
@@ -57,6 +62,9 @@ export class AppViewServer implements AsyncDisposable {
     app.get('/health', healthHandler(ctx))
     app.get([AUDIO_PREFIX, `${AUDIO_PREFIX}/*`], asyncRoute(audioHandler(ctx)))
     app.get('/oembed', asyncRoute(oembedHandler(ctx)))
+    app.get('/peaks/*', asyncRoute(peaksHandler(ctx)))
+    app.get('/images/:id/:file', asyncRoute(imagesHandler(ctx)))
+    app.get('/uploads/:id/events', asyncRoute(uploadEventsHandler(ctx)))
     const oauth = oauthRoutes(ctx)
     if (!ctx.oauth.unavailable) {
       app.get(CLIENT_METADATA_PATH, (_req, res) => res.json(ctx.oauth.metadata))
@@ -100,7 +108,13 @@ export class AppViewServer implements AsyncDisposable {
       await this.destroy()
       throw err
     }
+    if (this.deps.runMediaWorker) {
+      this.mediaWorker = new MediaWorker(this.ctx)
+      this.ctx.mediaWorker = this.mediaWorker
+      this.ctx.parts.push(this.mediaWorker)
+    }
     http.on('request', this.createApp(this.ctx))
+    this.mediaWorker?.start()
     return actual
   }
 
@@ -108,6 +122,7 @@ export class AppViewServer implements AsyncDisposable {
     if (!this.http) return
     const http = this.http
     this.http = undefined
+    await this.mediaWorker?.stop()
     http.closeIdleConnections()
     await new Promise<void>((resolve, reject) =>
       http.close((err) => (err ? reject(err) : resolve())),

@@ -11,6 +11,8 @@ import { Labeler, type LabelerConfig, labelerConfigFromEnv } from '@plyr/labeler
 import type { Logger } from 'pino'
 import { type AppViewConfig, appViewConfigFromEnv } from './config.js'
 import { LabelSubscriptions } from './labels/subscription.js'
+import { createAppContext } from './context.js'
+import { MediaWorker } from './media/worker.js'
 import { resolveSessionSecret } from './oauth/secret.js'
 import { AppViewServer } from './server.js'
 import type { ApplyWrites } from './writes/apply.js'
@@ -80,6 +82,7 @@ export class PlyrService implements AsyncDisposable {
       db: database.db,
       logger: logger.child({ subsystem: 'appview' }),
       sessionSecret,
+      runMediaWorker: cfg.appview.runMediaWorker,
       applyWrites: writesApplier(cfg, database, logger, indexer),
       // the labeler's /admin, with plyr's sign-in for ADMIN_DIDS
       routes: labeler
@@ -129,6 +132,42 @@ export class PlyrService implements AsyncDisposable {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.destroy()
+  }
+}
+
+/**
+ * The media worker alone (`npm run start:media`): processing jobs from the database that
+ * AppView processes queue, with the AppView's settings (PUBLIC_URL names where the
+ * published records point; the session secret opens the artists' grants). Resolves once
+ * it runs; the returned function stops it.
+ */
+export async function startMediaWorker(
+  cfg: ServiceConfig,
+  logger: Logger,
+): Promise<() => Promise<void>> {
+  const sessionSecret = resolveSessionSecret(
+    cfg.appview.sessionSecret,
+    cfg.appview.database,
+    logger,
+  )
+  const database = await Database.open(cfg.appview.database)
+  await database.migrate()
+  const ctx = await createAppContext(
+    {
+      cfg: cfg.appview,
+      db: database.db,
+      logger: logger.child({ subsystem: 'media' }),
+      sessionSecret,
+      applyWrites: writesApplier(cfg, database, logger, undefined),
+    },
+    cfg.appview.port,
+  )
+  const worker = new MediaWorker(ctx)
+  worker.start()
+  logger.info({ storage: ctx.media.storage.kind }, 'the media worker is up')
+  return async () => {
+    await worker.stop()
+    await database.destroy()
   }
 }
 

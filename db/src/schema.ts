@@ -3,6 +3,8 @@ import type { ColumnType, Generated, Insertable, Selectable, Transaction } from 
 /** Timestamps are written as ISO strings or Dates and always read as Dates. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>
 type Json = ColumnType<unknown, string, string>
+/** A timestamp the database fills in (now()) unless one is given. */
+type DefaultNow = ColumnType<Date, Date | string | undefined, Date | string>
 
 export type AccountStatus = 'active' | 'deactivated' | 'suspended' | 'takendown' | 'deleted'
 
@@ -381,6 +383,85 @@ export interface LabelerAuditTable {
   reason: string | null
 }
 
+/** A stored media object, addressed by its SHA-256 (hex): its storage key. */
+export interface MediaObjectTable {
+  sha256: string
+  /** bigint: a string when read */
+  size: ColumnType<string, number, number>
+  content_type: string
+  created_at: DefaultNow
+}
+
+/** Audio an account uploaded and has not made into a track yet. */
+export interface MediaUploadTable {
+  id: string
+  did: string
+  sha256: string
+  size: ColumnType<string, number, number>
+  created_at: DefaultNow
+}
+
+export type MediaJobState = 'queued' | 'running' | 'done' | 'failed'
+
+/** A processing job: an upload becoming a track (media/, appview/src/media/worker.ts). */
+export interface MediaJobTable {
+  id: string
+  did: string
+  /** the OAuth grant the job publishes through */
+  grant_id: string
+  /** the upload's object */
+  sha256: string
+  /** the track record's key, chosen when the job is made */
+  rkey: string
+  /** the artist's metadata (fm.plyr.feed.createTrack's input, less the upload id) */
+  input: Json
+  state: MediaJobState
+  /** received, probing, transcoding, analysing, publishing, done, failed */
+  stage: string
+  percent: number | null
+  error: string | null
+  attempts: Generated<number>
+  /** a running job's lease: past it, the reaper retries or fails the job */
+  locked_until: Timestamp | null
+  created_at: DefaultNow
+  updated_at: DefaultNow
+}
+
+/** One version of a track's media (the highest is current), with its analysis. */
+export interface MediaVersionTable {
+  track_uri: string
+  version: number
+  did: string
+  original_sha256: string
+  /** what probing found: mp3, m4a, wav, flac, aiff, ogg, webm */
+  original_format: string
+  playable_sha256: string
+  playable_type: string
+  /** seconds, from the decode */
+  duration: number
+  loudness_lufs: number | null
+  true_peak_db: number | null
+  /** hundredths of a dB bringing the track to -14 LUFS integrated */
+  gain_centi_db: number | null
+  /** waveform peaks, one byte each (0..255), base64 */
+  peaks: string
+  /** Chromaprint (base64, as fpcalc prints it), for the labeler */
+  fingerprint: string | null
+  /** the track's cover art (media_image), if plyr stores one */
+  image_id: ColumnType<string | null, string | null | undefined, string | null>
+  created_at: DefaultNow
+}
+
+/** Cover art: the original and its square WebP thumbnails (300 and 600 px). */
+export interface MediaImageTable {
+  id: string
+  did: string
+  original_sha256: string
+  small_sha256: string
+  large_sha256: string
+  created_at: DefaultNow
+}
+
 export interface IndexSchema {
   actor: ActorTable
   backfill_repo: BackfillRepoTable
@@ -414,6 +495,11 @@ export interface IndexSchema {
   labeler_fingerprint: LabelerFingerprintTable
   labeler_flag: LabelerFlagTable
   labeler_audit: LabelerAuditTable
+  media_object: MediaObjectTable
+  media_upload: MediaUploadTable
+  media_job: MediaJobTable
+  media_version: MediaVersionTable
+  media_image: MediaImageTable
 }
 
 export type ActorRow = Selectable<ActorTable>

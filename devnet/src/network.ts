@@ -25,6 +25,8 @@ export type DevNetworkOptions = {
   pdsPort?: number
   jetstreamPort?: number
   relayPort?: number
+  /** The PDS's largest blob (default 100 MB, the track record's audioBlob maximum). */
+  blobUploadLimit?: number
 }
 
 /**
@@ -72,7 +74,7 @@ export class DevNetwork implements AsyncDisposable {
       // addresses; the dev AppView is did:web:localhost%3A<port> at http://localhost:<port>.
       disableSsrfProtection: true,
       // audio files are larger than the default 5 MB blob limit
-      blobUploadLimit: 100 * 1024 * 1024,
+      blobUploadLimit: opts.blobUploadLimit ?? 100 * 1024 * 1024,
       bskyAppViewUrl: 'https://appview.invalid',
       bskyAppViewDid: 'did:example:invalid',
       modServiceUrl: 'https://moderator.invalid',

@@ -93,3 +93,16 @@ export function xrpcFromPage(
 export function postFromPage(page: Page, path: string): Promise<number> {
   return page.evaluate(async (path) => (await fetch(path, { method: 'POST' })).status, path)
 }
+
+/** A developer token for `account`, made through the PDS's consent screen in Chromium. */
+export async function developerToken(browser: Browser, appUrl: string, account: DevAccount) {
+  const context = await newUserContext(browser)
+  const page = await context.newPage()
+  await page.goto(`${appUrl}/oauth/tokens/new?handle=${account.handle}&name=uploads`)
+  await signInAtPds(page, account)
+  await page.getByRole('button', { name: 'Authorize' }).click()
+  await page.waitForURL((url) => url.origin === appUrl, { timeout: 30_000 })
+  const token = (await page.textContent('#token'))!.trim()
+  await context.close()
+  return token
+}

@@ -24,6 +24,14 @@ import createComment from './fm/plyr/feed/createComment.js'
 import createList from './fm/plyr/feed/createList.js'
 import deleteComment from './fm/plyr/feed/deleteComment.js'
 import deleteList from './fm/plyr/feed/deleteList.js'
+import exportData from './fm/plyr/actor/exportData.js'
+import deleteData from './fm/plyr/actor/deleteData.js'
+import getTrackVersions from './fm/plyr/feed/getTrackVersions.js'
+import replaceTrackAudio from './fm/plyr/feed/replaceTrackAudio.js'
+import restoreTrackAudio from './fm/plyr/feed/restoreTrackAudio.js'
+import createTrack from './fm/plyr/feed/createTrack.js'
+import uploadAudio from './fm/plyr/media/uploadAudio.js'
+import uploadImage from './fm/plyr/media/uploadImage.js'
 import deleteTrack from './fm/plyr/feed/deleteTrack.js'
 import like from './fm/plyr/feed/like.js'
 import reportPlay from './fm/plyr/feed/reportPlay.js'
@@ -59,6 +67,14 @@ export function registerApi(server: Server, ctx: AppContext): void {
   createList(server, ctx)
   deleteComment(server, ctx)
   deleteList(server, ctx)
+  createTrack(server, ctx)
+  getTrackVersions(server, ctx)
+  replaceTrackAudio(server, ctx)
+  restoreTrackAudio(server, ctx)
+  deleteData(server, ctx)
+  exportData(server, ctx)
+  uploadAudio(server, ctx)
+  uploadImage(server, ctx)
   deleteTrack(server, ctx)
   like(server, ctx)
   reportPlay(server, ctx)

@@ -157,6 +157,14 @@ export class ViewerAuthVerifier {
     return this.credentials(found.did, found.grantId, 'token', async () => {})
   }
 
+  /**
+   * The account behind a grant, outside any request: what a background job (the media
+   * worker publishing an upload) acts through on the account's PDS.
+   */
+  forGrant(did: string, grantId: string): SignedInCredentials {
+    return this.credentials(did, grantId, 'token', async () => {})
+  }
+
   private credentials(
     did: string,
     grantId: string,

@@ -4,6 +4,7 @@ import type { Reader } from '../pipeline/reader.js'
 import { type HydratedActor, hydrateActors } from './actors.js'
 import { hydrateLabels } from './labels.js'
 import { hydrateListItemCounts, hydrateLists, type ListRow } from './lists.js'
+import { hydrateMedia, type StoredMedia } from './media.js'
 import { hydrateProfileCounts, type ProfileCounts } from './profile-counts.js'
 import { type HydratedTrack, hydrateTags, hydrateTracks } from './tracks.js'
 import { hydrateViewerLikes } from './viewer.js'
@@ -20,6 +21,8 @@ export type HydrationState = {
   viewer: string | null
   /** Tracks with their records and counts, by uri. */
   tracks: Map<string, HydratedTrack>
+  /** The current media of each track uploaded through plyr, by track uri. */
+  media: Map<string, StoredMedia>
   /** Each track's tags, alphabetical, by track uri. */
   tags: Map<string, string[]>
   /** Lists (albums, playlists), by uri. */
@@ -60,7 +63,7 @@ export type HydrationRequest = {
  * One hydration state for a page, in two rounds of batched queries, never one per item:
  * first the tracks and lists named by uri; then, at the same time, every account they and
  * the request mention, the labels on all of those records and accounts, the tracks' tags
- * and the viewer's likes of them, the lists' item counts and the profile counts asked for.
+ * and the viewer's likes of them, the lists' item counts, the profile counts asked for and the media plyr stores.
  * A query with nothing to look up is not sent.
  */
 export async function hydrate(reader: Reader, req: HydrationRequest): Promise<HydrationState> {
@@ -87,17 +90,20 @@ export async function hydrate(reader: Reader, req: HydrationRequest): Promise<Hy
     ...likes.map((l) => l.uri),
     ...dids,
   ]
-  const [actors, labels, tags, viewerLikes, listItemCounts, profileCounts] = await Promise.all([
-    hydrateActors(db, dids),
-    hydrateLabels(db, reader.labelers, subjects),
-    hydrateTags(db, trackUris),
-    hydrateViewerLikes(db, reader.viewer, trackUris),
-    hydrateListItemCounts(db, listUris),
-    req.profileCounts === undefined ? undefined : hydrateProfileCounts(reader, req.profileCounts),
-  ])
+  const [actors, labels, tags, viewerLikes, listItemCounts, profileCounts, media] =
+    await Promise.all([
+      hydrateActors(db, dids),
+      hydrateLabels(db, reader.labelers, subjects),
+      hydrateTags(db, trackUris),
+      hydrateViewerLikes(db, reader.viewer, trackUris),
+      hydrateListItemCounts(db, listUris),
+      req.profileCounts === undefined ? undefined : hydrateProfileCounts(reader, req.profileCounts),
+      hydrateMedia(db, trackUris),
+    ])
   return {
     viewer: reader.viewer,
     tracks,
+    media,
     tags,
     lists,
     listItemCounts,

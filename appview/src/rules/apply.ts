@@ -9,7 +9,10 @@ import { type Hidden, hiddenError, visibility } from './visibility.js'
 export type RuledState = HydrationState & {
   /** Whether each hydrated record (by uri) and account (by DID) may be shown, or why not. */
   visibility: Map<string, 'visible' | Hidden>
-  /** Where each visible track's audio is, when plyr may send a listener there. */
+  /**
+   * Where each visible track's audio is, when plyr may send a listener there: `stored`
+   * when plyr stores it (uploaded through plyr), else a URL.
+   */
   audio: Map<string, string>
   /** Each visible track's image, when its origin is trusted. */
   images: Map<string, string>
@@ -38,7 +41,10 @@ export function applyRules(state: HydrationState): RuledState {
   const images = new Map<string, string>()
   for (const [uri, track] of state.tracks) {
     if (verdicts.get(uri) !== 'visible') continue
-    const source = audioSource(track, state.actors.get(track.did)!.pds)
+    // audio uploaded through plyr is served by plyr itself (http/audio.ts)
+    const source = state.media.has(uri)
+      ? 'stored'
+      : audioSource(track, state.actors.get(track.did)!.pds)
     if (source) audio.set(uri, source)
     const image = trustedImage(track)
     if (image) images.set(uri, image)

@@ -1,5 +1,5 @@
 import type { fm } from '@plyr/lexicons'
-import { audioUrl, refOf } from '../links.js'
+import { audioUrl, imageUrl, peaksUrl, refOf } from '../links.js'
 import type { RuledState } from '../rules/apply.js'
 import { presentProfileBasic } from './actor.js'
 import { presentLabel } from './label.js'
@@ -23,9 +23,12 @@ export function presentTrack(
   if (!track || !artist) return undefined
   // the record passed its lexicon when it was indexed
   const record = track.record as TrackRecord
-  const image = state.images.get(uri)
+  const media = state.media.get(uri)
+  // cover art plyr stores is plyr's own to serve; else what the rules trusted
+  const image = media?.image_id ? imageUrl(publicUrl, media.image_id) : state.images.get(uri)
   const labels = [...(state.labels.get(uri) ?? []), ...(state.labels.get(track.did) ?? [])]
   const viewerLike = state.viewerLikes.get(uri)
+  const duration = track.duration ?? (media ? Math.round(media.duration) : null)
   return {
     uri: track.uri as TrackView['uri'],
     cid: track.cid as TrackView['cid'],
@@ -34,12 +37,16 @@ export function presentTrack(
     title: track.title,
     ...(track.album !== null ? { album: track.album } : {}),
     ...(record.features?.length ? { features: record.features } : {}),
-    ...(track.duration !== null ? { duration: track.duration } : {}),
+    ...(duration !== null ? { duration } : {}),
     ...(track.description !== null ? { description: track.description } : {}),
     ...(state.audio.has(uri)
       ? { audioUrl: audioUrl(publicUrl, refOf(track.uri)) as TrackView['audioUrl'] }
       : {}),
     ...(image ? { imageUrl: image as TrackView['imageUrl'] } : {}),
+    ...(media
+      ? { peaksUrl: peaksUrl(publicUrl, refOf(track.uri), media.version) as TrackView['peaksUrl'] }
+      : {}),
+    ...(media?.gain_centi_db != null ? { loudnessGain: media.gain_centi_db } : {}),
     tags: state.tags.get(uri) ?? [],
     likeCount: track.like_count,
     commentCount: track.comment_count,

@@ -16,6 +16,8 @@ import * as m0021 from './0021-rate-limits.js'
 import * as m0030 from './0030-labeler.js'
 import * as m0031 from './0031-label-subscriptions.js'
 import * as m0032 from './0032-labeler-scans.js'
+import * as m0040 from './0040-media.js'
+import * as m0041 from './0041-media-images.js'
 import * as m0050 from './0050-play-reports.js'
 
 /** Every migration, in order. Add new ones here; never edit one that has shipped. */
@@ -37,5 +39,7 @@ export const migrations: Record<string, Migration> = {
   '0030-labeler': m0030,
   '0031-label-subscriptions': m0031,
   '0032-labeler-scans': m0032,
+  '0040-media': m0040,
+  '0041-media-images': m0041,
   '0050-play-reports': m0050,
 }

@@ -3,6 +3,8 @@
  */
 
 export * as defs from './actor/defs.js'
+export * as deleteData from './actor/deleteData.js'
+export * as exportData from './actor/exportData.js'
 export * as getProfile from './actor/getProfile.js'
 export * as getSession from './actor/getSession.js'
 export * as listTokens from './actor/listTokens.js'

@@ -1,6 +1,7 @@
 import type { Server } from '@atproto/xrpc-server'
 import { fm } from '@plyr/lexicons'
 import type { AppContext } from '../../../../context.js'
+import { deleteTrackMedia } from '../../../../media/objects.js'
 import { writeRecord } from '../../../../writes/pds-write.js'
 import { perAccountWrites } from '../../../../writes/rate-limit.js'
 import { ownRecord } from '../../../../writes/stored.js'
@@ -17,6 +18,8 @@ export default function (server: Server, ctx: AppContext) {
         rkey: stored.rkey,
         swapRecord: stored.cid,
       })
+      // the record is gone: so is the media plyr stored for it, unless something shares it
+      await deleteTrackMedia(ctx.db, ctx.media.storage, input.body.uri)
     },
   })
 }

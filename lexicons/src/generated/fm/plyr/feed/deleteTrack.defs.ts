@@ -29,7 +29,7 @@ export type $OutputBody<B = l.BinaryData> = l.InferPayloadBody<
   B
 >
 
-/** Deletes one of the signed-in artist's tracks: its record (its media is not touched here). */
+/** Deletes one of the signed-in artist's tracks: its record, and the media plyr stored for it (every version) that nothing else references. */
 const main = /*#__PURE__*/ l.procedure($nsid, $params, $input, $output, [
   'NotFound',
   'Forbidden',

@@ -1,0 +1,17 @@
+// npm run start:media: the media worker alone (run the AppView with RUN_MEDIA_WORKER=false).
+import { stopOnSignals } from '@plyr/core'
+import { logger } from '../logger.js'
+import { serviceConfigFromEnv, startMediaWorker } from '../service.js'
+
+let stop: () => Promise<void>
+try {
+  stop = await startMediaWorker(
+    serviceConfigFromEnv({ ...process.env, RUN_INDEXER: 'false' }),
+    logger,
+  )
+} catch (err) {
+  logger.fatal({ err }, 'the media worker could not start')
+  process.exit(1)
+}
+
+stopOnSignals(logger, () => stop())

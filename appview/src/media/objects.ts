@@ -1,0 +1,206 @@
+import type { IndexSchema, Tx } from '@plyr/db'
+import type { MediaStorage } from '@plyr/media'
+import type { Kysely } from 'kysely'
+
+/**
+ * Stored objects and their references. A file is stored before its row; the row and what
+ * references it are written in one transaction that locks the row; releasing an object
+ * locks its row, finds nothing referencing it and deletes the file, then the row, in one
+ * transaction. An upload of the same bytes racing a release therefore either commits its
+ * reference first (nothing is deleted) or waits for the release and then finds the file
+ * gone, and stores it again. No transaction is held while a file is stored (PGlite runs
+ * one transaction at a time for the whole process).
+ */
+
+export type NewObject = { sha256: string; size: number; contentType: string; path: string }
+
+/**
+ * Stores the files of `objects` under their SHA-256 and records them, with the reference
+ * `refer` writes, in one transaction. The caller removes its files afterwards.
+ */
+export async function addObject(
+  db: Kysely<IndexSchema>,
+  storage: MediaStorage,
+  object: NewObject | NewObject[],
+  refer: (tx: Tx) => Promise<void>,
+): Promise<void> {
+  const objects = Array.isArray(object) ? object : [object]
+  for (const o of objects) await storage.put(o.sha256, o.path, o.contentType)
+  await db.transaction().execute(async (tx) => {
+    for (const o of objects) {
+      await tx
+        .insertInto('media_object')
+        .values({ sha256: o.sha256, size: o.size, content_type: o.contentType })
+        .onConflict((oc) => oc.column('sha256').doUpdateSet({ sha256: o.sha256 }))
+        .execute()
+    }
+    await refer(tx)
+  })
+  // a release that ran between the store and the transaction took the file: store it again
+  for (const o of objects) {
+    if (!(await storage.has(o.sha256))) await storage.put(o.sha256, o.path, o.contentType)
+  }
+}
+
+/** Whether anything (an upload, an unfinished job, a track's media version) needs `sha`. */
+async function referenced(tx: Tx, sha: string): Promise<boolean> {
+  const [upload, job, version, image] = await Promise.all([
+    tx
+      .selectFrom('media_upload')
+      .select('id')
+      .where('sha256', '=', sha)
+      .limit(1)
+      .executeTakeFirst(),
+    tx
+      .selectFrom('media_job')
+      .select('id')
+      .where('sha256', '=', sha)
+      .where('state', 'in', ['queued', 'running'])
+      .limit(1)
+      .executeTakeFirst(),
+    tx
+      .selectFrom('media_version')
+      .select('version')
+      .where((eb) => eb.or([eb('original_sha256', '=', sha), eb('playable_sha256', '=', sha)]))
+      .limit(1)
+      .executeTakeFirst(),
+    tx
+      .selectFrom('media_image')
+      .select('id')
+      .where((eb) =>
+        eb.or([
+          eb('original_sha256', '=', sha),
+          eb('small_sha256', '=', sha),
+          eb('large_sha256', '=', sha),
+        ]),
+      )
+      .limit(1)
+      .executeTakeFirst(),
+  ])
+  return upload !== undefined || job !== undefined || version !== undefined || image !== undefined
+}
+
+/** Deletes each of `shas` that nothing references any more: its file, then its row. */
+export async function releaseObjects(
+  db: Kysely<IndexSchema>,
+  storage: MediaStorage,
+  shas: Iterable<string>,
+): Promise<string[]> {
+  const deleted: string[] = []
+  for (const sha of new Set(shas)) {
+    await db.transaction().execute(async (tx) => {
+      const row = await tx
+        .selectFrom('media_object')
+        .select('sha256')
+        .where('sha256', '=', sha)
+        .forUpdate()
+        .executeTakeFirst()
+      if (!row || (await referenced(tx, sha))) return
+      await storage.delete(sha)
+      await tx.deleteFrom('media_object').where('sha256', '=', sha).execute()
+      deleted.push(sha)
+    })
+  }
+  return deleted
+}
+
+/** Deletes a track's media versions and the objects nothing else references. */
+export async function deleteTrackMedia(
+  db: Kysely<IndexSchema>,
+  storage: MediaStorage,
+  trackUri: string,
+): Promise<void> {
+  await deleteVersions(db, storage, trackUri, () => true)
+}
+
+/** Deletes the versions of a track that `which` picks, and what only they used. */
+export async function deleteVersions(
+  db: Kysely<IndexSchema>,
+  storage: MediaStorage,
+  trackUri: string,
+  which: (version: number) => boolean,
+): Promise<void> {
+  const all = await db
+    .selectFrom('media_version')
+    .select('version')
+    .where('track_uri', '=', trackUri)
+    .execute()
+  const doomed = all.map((v) => v.version).filter(which)
+  if (doomed.length === 0) return
+  const versions = await db
+    .deleteFrom('media_version')
+    .where('track_uri', '=', trackUri)
+    .where('version', 'in', doomed)
+    .returning(['original_sha256', 'playable_sha256', 'image_id'])
+    .execute()
+  const images = await dropUnusedImages(
+    db,
+    versions.flatMap((v) => (v.image_id ? [v.image_id] : [])),
+  )
+  await releaseObjects(db, storage, [
+    ...versions.flatMap((v) => [v.original_sha256, v.playable_sha256]),
+    ...images,
+  ])
+}
+
+/** Deletes the images of `ids` no media version uses any more; returns their objects. */
+async function dropUnusedImages(db: Kysely<IndexSchema>, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return []
+  const dropped = await db
+    .deleteFrom('media_image')
+    .where('id', 'in', ids)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('media_version')
+            .select('version')
+            .whereRef('media_version.image_id', '=', 'media_image.id'),
+        ),
+      ),
+    )
+    .returning(['original_sha256', 'small_sha256', 'large_sha256'])
+    .execute()
+  return dropped.flatMap((i) => [i.original_sha256, i.small_sha256, i.large_sha256])
+}
+
+/**
+ * Deletes every media of an account: its tracks' versions, its waiting uploads, its
+ * unfinished jobs (failed), then the objects nothing else references.
+ */
+export async function deleteAccountMedia(
+  db: Kysely<IndexSchema>,
+  storage: MediaStorage,
+  did: string,
+): Promise<void> {
+  const shas = await db.transaction().execute(async (tx) => {
+    const versions = await tx
+      .deleteFrom('media_version')
+      .where('did', '=', did)
+      .returning(['original_sha256', 'playable_sha256'])
+      .execute()
+    const uploads = await tx
+      .deleteFrom('media_upload')
+      .where('did', '=', did)
+      .returning('sha256')
+      .execute()
+    const jobs = await tx
+      .updateTable('media_job')
+      .set({ state: 'failed', stage: 'failed', error: "the account's plyr data was deleted" })
+      .where('did', '=', did)
+      .where('state', 'in', ['queued', 'running'])
+      .returning('sha256')
+      .execute()
+    const images = await tx
+      .deleteFrom('media_image')
+      .where('did', '=', did)
+      .returning(['original_sha256', 'small_sha256', 'large_sha256'])
+      .execute()
+    return [
+      ...images.flatMap((i) => [i.original_sha256, i.small_sha256, i.large_sha256]),
+      ...versions.flatMap((v) => [v.original_sha256, v.playable_sha256]),
+      ...uploads.map((u) => u.sha256),
+      ...jobs.map((j) => j.sha256),
+    ]
+  })
+  await releaseObjects(db, storage, shas)
+}

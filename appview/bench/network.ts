@@ -126,27 +126,28 @@ export async function generateNetwork(
 }
 
 /**
- * Drops every index, primary key and foreign key in the schema; returns the statements
- * that rebuild them (keys first, then indexes, then the foreign keys that need the keys).
+ * Drops every index, primary and unique key and foreign key in the schema; returns the
+ * statements that rebuild them (keys first, then indexes, then the foreign keys that need
+ * the keys).
  */
 async function dropIndexes(db: Kysely<IndexSchema>): Promise<string[]> {
   const { rows: constraints } = await sql<{
     table: string
     name: string
-    type: 'p' | 'f'
+    type: 'p' | 'u' | 'f'
     definition: string
   }>`
     select conrelid::regclass::text as table, conname as name, contype as type,
       pg_get_constraintdef(oid) as definition
     from pg_constraint
-    where contype in ('p', 'f') and connamespace = current_schema()::regnamespace
+    where contype in ('p', 'u', 'f') and connamespace = current_schema()::regnamespace
   `.execute(db)
   const { rows: indexes } = await sql<{ name: string; definition: string }>`
     select indexname as name, indexdef as definition from pg_indexes
     where schemaname = current_schema()
-      and indexname not in (select conname from pg_constraint where contype = 'p')
+      and indexname not in (select conname from pg_constraint where contype in ('p', 'u'))
   `.execute(db)
-  const keys = constraints.filter((c) => c.type === 'p')
+  const keys = constraints.filter((c) => c.type !== 'f')
   const foreignKeys = constraints.filter((c) => c.type === 'f')
   const drop = (c: { table: string; name: string }) =>
     sql`alter table ${sql.raw(c.table)} drop constraint ${sql.ref(c.name)}`.execute(db)

@@ -6,6 +6,7 @@ WORKDIR /app
 COPY . .
 RUN npm ci --no-audit --no-fund
 ENV NODE_ENV=production
-# the AppView (PORT), the indexer run alone (INDEXER_PORT), the labeler (LABELER_PORT)
-EXPOSE 3000 3001 3002
+# the AppView (PORT), the indexer run alone (INDEXER_PORT), the labeler (LABELER_PORT),
+# the media worker run alone (MEDIA_PORT)
+EXPOSE 3000 3001 3002 3003
 CMD ["npm", "start"]

@@ -1,10 +1,9 @@
 import type { Express } from 'express'
 import { randomBytes } from 'node:crypto'
-import { createIdentity } from '@plyr/core'
+import { createIdentity, type ProcessPart } from '@plyr/core'
 import type { IndexSchema } from '@plyr/db'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
-import type { Registry } from 'prom-client'
 import { BoundedDidCache } from './auth/did-cache.js'
 import { ServiceAuth } from './auth/service-auth.js'
 import { ViewerAuthVerifier } from './auth/viewer-auth.js'
@@ -18,16 +17,6 @@ import { Sealer } from './oauth/seal.js'
 import { PageCache } from './pipeline/page-cache.js'
 import { type ServiceIdentity, serviceIdentity } from './service-identity.js'
 import type { ApplyWrites } from './writes/apply.js'
-
-/**
- * A part of plyr running in this process besides the AppView (the indexer, ...): the
- * AppView serves its health in /health, under its name, and its metrics in /metrics.
- */
-export type ProcessPart = {
-  name: string
-  health(): { degraded: boolean }
-  metrics?: Registry
-}
 
 /** The composition root: everything a handler needs, passed explicitly. */
 export type AppContext = {

@@ -1,4 +1,4 @@
-import { createIdentity, envBool, sharedConfigFromEnv } from '@plyr/core'
+import { createIdentity, envBool, HealthServer, sharedConfigFromEnv } from '@plyr/core'
 import { Database } from '@plyr/db'
 import {
   createPlugins,
@@ -138,12 +138,14 @@ export class PlyrService implements AsyncDisposable {
 /**
  * The media worker alone (`npm run start:media`): processing jobs from the database that
  * AppView processes queue, with the AppView's settings (PUBLIC_URL names where the
- * published records point; the session secret opens the artists' grants). Resolves once
- * it runs; the returned function stops it.
+ * published records point; the session secret opens the artists' grants), serving its
+ * `/health` and `/metrics` on `port` (0 picks a free one). Resolves once it runs; the
+ * returned function stops it.
  */
 export async function startMediaWorker(
   cfg: ServiceConfig,
   logger: Logger,
+  port: number,
 ): Promise<() => Promise<void>> {
   const sessionSecret = resolveSessionSecret(
     cfg.appview.sessionSecret,
@@ -163,9 +165,20 @@ export async function startMediaWorker(
     cfg.appview.port,
   )
   const worker = new MediaWorker(ctx)
+  const http = await HealthServer.start({
+    service: 'the media worker',
+    db: database.db,
+    parts: [worker],
+    port,
+    logger,
+  }).catch(async (err: unknown) => {
+    await database.destroy()
+    throw err
+  })
   worker.start()
-  logger.info({ storage: ctx.media.storage.kind }, 'the media worker is up')
+  logger.info({ storage: ctx.media.storage.kind, port: http.port }, 'the media worker is up')
   return async () => {
+    await http.destroy()
     await worker.stop()
     await database.destroy()
   }

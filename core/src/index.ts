@@ -12,6 +12,7 @@ export {
   envString,
   envUrl,
 } from './config.js'
+export { HealthServer, type HealthServerOptions, type ProcessPart } from './health-server.js'
 export {
   type ActorIdentity,
   type ActorLookup,

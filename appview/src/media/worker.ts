@@ -11,8 +11,9 @@ import {
   probe,
   processAudio,
 } from '@plyr/media'
+import type { ProcessPart } from '@plyr/core'
 import { Gauge, Registry } from 'prom-client'
-import type { AppContext, ProcessPart } from '../context.js'
+import type { AppContext } from '../context.js'
 import { withFields } from '../writes/fields.js'
 import { type RecordJson, writeRecord } from '../writes/pds-write.js'
 import { ownRecord } from '../writes/stored.js'

@@ -4,21 +4,26 @@
 import { Database, databaseConfigFromEnv } from '@plyr/db'
 import { pino } from 'pino'
 import { indexerConfigFromEnv } from '../config.js'
-import { IndexerHttpServer } from '../http.js'
 import { Indexer } from '../indexer.js'
-import { envPort, stopOnSignals } from '@plyr/core'
+import { envPort, HealthServer, stopOnSignals } from '@plyr/core'
 
 const logger = pino({ name: 'plyr-indexer', level: process.env.LOG_LEVEL || 'info' })
 let database: Database
 let indexer: Indexer
-let http: IndexerHttpServer
+let http: HealthServer
 try {
   const cfg = indexerConfigFromEnv()
   const port = envPort(process.env, 'INDEXER_PORT', 3001)
   database = await Database.open(databaseConfigFromEnv())
   await database.migrate()
   indexer = await Indexer.create(cfg, database.db, logger)
-  http = await IndexerHttpServer.start(indexer, database.db, port, logger)
+  http = await HealthServer.start({
+    service: 'the indexer',
+    db: database.db,
+    parts: [{ name: 'indexer', health: () => indexer.health(), metrics: indexer.metrics.registry }],
+    port,
+    logger,
+  })
   await indexer.start(database.lock)
   logger.info({ source: cfg.source, database: database.kind, port: http.port }, 'indexer is up')
 } catch (err) {

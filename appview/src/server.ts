@@ -1,3 +1,4 @@
+import { keepConnectionsAlive } from '@plyr/core'
 import { once } from 'node:events'
 import { createServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -97,7 +98,7 @@ export class AppViewServer implements AsyncDisposable {
 
   /** Listens on `port` (0 picks a free one) and returns the port. */
   async start(port: number): Promise<number> {
-    const http = createServer()
+    const http = keepConnectionsAlive(createServer())
     this.http = http
     http.listen(port, '0.0.0.0')
     await once(http, 'listening')

@@ -1,3 +1,4 @@
+import { keepConnectionsAlive } from './keep-alive.js'
 import { once } from 'node:events'
 import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -71,7 +72,7 @@ export class HealthServer implements AsyncDisposable {
         send(res, 404, json, JSON.stringify({ error }))
       }
     })
-    server.listen(port, '0.0.0.0')
+    keepConnectionsAlive(server).listen(port, '0.0.0.0')
     await once(server, 'listening')
     return new HealthServer(server, (server.address() as AddressInfo).port)
   }

@@ -22,6 +22,7 @@ export {
   type IdentityConfig,
   pdsEndpoint,
 } from './identity.js'
+export { KEEP_ALIVE_MS, keepConnectionsAlive } from './keep-alive.js'
 export { stopOnSignals } from './lifecycle.js'
 export { type SharedConfig, sharedConfigFromEnv } from './shared-config.js'
 export { normalizeTag } from './tags.js'

@@ -1,3 +1,4 @@
+import { keepConnectionsAlive } from '@plyr/core'
 import { execFile } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdir } from 'node:fs/promises'
@@ -100,7 +101,7 @@ export class MediaHost implements AsyncDisposable {
     })
     app.use(express.static(dir, { index: false }))
     const server = createServer(app)
-    server.listen(port, '127.0.0.1')
+    keepConnectionsAlive(server).listen(port, '127.0.0.1')
     await once(server, 'listening')
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
     return new MediaHost(server, dir, url)

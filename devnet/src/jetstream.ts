@@ -1,3 +1,4 @@
+import { keepConnectionsAlive } from '@plyr/core'
 import { once } from 'node:events'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -45,7 +46,7 @@ export class DevJetstream {
       if (url.pathname !== '/subscribe') return socket.destroy()
       wss.handleUpgrade(req, socket, head, (ws) => ref.self?.subscribe(ws, url.searchParams))
     })
-    http.listen(opts.port ?? 0, '127.0.0.1')
+    keepConnectionsAlive(http).listen(opts.port ?? 0, '127.0.0.1')
     await once(http, 'listening')
     const url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}`
     const self = new DevJetstream(http, wss, firehose, url)

@@ -1,3 +1,4 @@
+import { keepConnectionsAlive } from '@plyr/core'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -47,7 +48,8 @@ export class DevNetwork implements AsyncDisposable {
 
   static async start(opts: DevNetworkOptions = {}): Promise<DevNetwork> {
     const plcServer = plc.PlcServer.create({ db: plc.Database.mock(), port: opts.plcPort ?? 0 })
-    const plcListener = await plcServer.start()
+    // the PLC server is Node's http with its 5 s default: kept open as plyr's own servers are
+    const plcListener = keepConnectionsAlive(await plcServer.start())
     const plcUrl = `http://localhost:${(plcListener.address() as AddressInfo).port}`
 
     const dataDir = await mkdtemp(join(tmpdir(), 'plyr-devnet-'))

@@ -1,3 +1,4 @@
+import { keepConnectionsAlive } from '@plyr/core'
 import { once } from 'node:events'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -19,7 +20,7 @@ export class DevRelay {
         if (!res.headersSent) send(res, 502, { error: 'UpstreamFailure', message: String(err) })
       })
     })
-    http.listen(opts.port ?? 0, '127.0.0.1')
+    keepConnectionsAlive(http).listen(opts.port ?? 0, '127.0.0.1')
     await once(http, 'listening')
     return new DevRelay(http, `http://127.0.0.1:${(http.address() as AddressInfo).port}`)
   }

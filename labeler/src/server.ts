@@ -1,3 +1,4 @@
+import { keepConnectionsAlive } from '@plyr/core'
 import { once } from 'node:events'
 import { createServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -21,7 +22,7 @@ export class LabelerHttp {
   /** Listens on `port` (0 picks a free one) and returns the port. */
   async start(port: number): Promise<number> {
     this.app.use(this.xrpc.router)
-    const http = createServer(this.app)
+    const http = keepConnectionsAlive(createServer(this.app))
     http.on('upgrade', (req, socket, head) => {
       const nsid = new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/xrpc\//, '')
       const sub = this.xrpc.subscriptions.get(nsid)

@@ -1,10 +1,15 @@
+import { execFile } from 'node:child_process'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { AxeBuilder } from '@axe-core/playwright'
+import { type AtUriString, Client } from '@atproto/lex'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium } from './browser.js'
+import { fm } from '@plyr/lexicons'
+import { developerToken, launchChromium } from './browser.js'
 import { type DemoPlyr, NS, startDemoPlyr } from './web-client-network.js'
+import { waitFor } from './wait.js'
 
 /** Where the screenshots go: test artifacts, not committed (.gitignore). */
 const ARTIFACTS = join(import.meta.dirname, 'artifacts')
@@ -23,6 +28,33 @@ async function waitForTime(page: Page, atLeast: number): Promise<void> {
     atLeast,
     { timeout: 30_000 },
   )
+}
+
+/**
+ * An MP3 of `seconds` of a 440 Hz sine getting louder each second, from 0.1 to 0.9 of full
+ * scale: a waveform whose peaks rise in steps, so a drawing of them is not flat.
+ */
+async function risingTone(seconds: number) {
+  const tone = `(0.1+0.8*floor(t)/${seconds - 1})*sin(2*PI*440*t)`
+  const { stdout } = await promisify(execFile)(
+    'ffmpeg',
+    [
+      ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi'],
+      ...['-i', `aevalsrc=${tone}:s=44100:d=${seconds}`],
+      ...['-c:a', 'libmp3lame', '-b:a', '128k', '-f', 'mp3', 'pipe:1'],
+    ],
+    { encoding: 'buffer', maxBuffer: 10_000_000 },
+  )
+  return new Uint8Array(stdout)
+}
+
+/** The bar heights a waveform of `bars` bars draws `peaks` with: the peak of each slice. */
+function barHeights(peaks: number[], bars: number): number[] {
+  return Array.from({ length: bars }, (_, i) => {
+    const from = Math.floor((i * peaks.length) / bars)
+    const to = Math.max(from + 1, Math.floor(((i + 1) * peaks.length) / bars))
+    return Math.max(4, Math.max(...peaks.slice(from, to)) * 100)
+  })
 }
 
 function queueTitles(page: Page): Promise<string[]> {
@@ -362,4 +394,65 @@ describe('the web client against the demo network', { timeout: 120_000 }, () => 
       () => document.querySelector<HTMLAudioElement>('audio[data-active]')!.paused,
     )
   })
+
+  it('draws the seek bar from the waveform peaks of an uploaded track, and seeks by clicking it', async () => {
+    // uploaded through plyr's media pipeline by a demo artist, with a developer token
+    const artist = demo.demo.artists[2]!
+    // (signed in at 127.0.0.1: the loopback OAuth client's redirect comes back there)
+    const token = await developerToken(browser, demo.url.replace('localhost', '127.0.0.1'), artist)
+    const uploaded = await fetch(`${demo.url}/xrpc/fm.plyr.media.uploadAudio`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+      body: new Blob([await risingTone(20)]),
+    })
+    expect(uploaded.status).toBe(200)
+    const { uploadId } = (await uploaded.json()) as { uploadId: string }
+    const { uri } = await new Client({
+      service: demo.url,
+      headers: { authorization: `Bearer ${token}` },
+    }).call(fm.plyr.feed.createTrack, { uploadId, title: 'Rising Tone' })
+    const appview = new Client({ service: demo.url })
+    const track = await waitFor(
+      async () => {
+        const { track } = await appview.call(fm.plyr.feed.getTrack, { uri: uri as AtUriString })
+        return track.peaksUrl ? track : undefined
+      },
+      { timeoutMs: 120_000 },
+    )
+    const peaks = (await (await fetch(track.peaksUrl!)).json()) as number[]
+    // the steps are in the peaks: the drawing below cannot be a flat bar
+    expect(Math.max(...peaks) - Math.min(...peaks)).toBeGreaterThan(0.5)
+
+    const page = await freshPage()
+    await page.goto(`${demo.url}${demo.pagePath('track', uri)}`)
+    await page.getByRole('heading', { name: 'Rising Tone' }).waitFor()
+    await page.locator('plyr-track-page').getByRole('button', { name: 'Play', exact: true }).click()
+    await waitForTime(page, 0.5)
+    // paused, so that only the click below moves it
+    await page.locator('plyr-player-bar').getByRole('button', { name: 'Pause' }).click()
+    await page.waitForFunction(
+      () => document.querySelector<HTMLAudioElement>('audio[data-active]')!.paused,
+    )
+    const bar = page.locator('plyr-player-bar plyr-seek-bar .bar')
+    await page.locator('plyr-player-bar plyr-seek-bar .bar[data-waveform="peaks"]').waitFor()
+    const heights = await bar
+      .locator('svg rect')
+      .evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('height'))))
+    const expected = barHeights(peaks, heights.length)
+    expect(heights.length).toBeGreaterThan(10)
+    heights.forEach((h, i) => expect(h, `bar ${i}`).toBeCloseTo(expected[i]!, 3))
+
+    // a click halfway along the waveform seeks to half the length
+    const duration = await page.evaluate(
+      () => document.querySelector<HTMLAudioElement>('audio[data-active]')!.duration,
+    )
+    expect((await audioState(page)).time).toBeLessThan(duration / 2 - 2)
+    const box = (await bar.boundingBox())!
+    await page.mouse.click(box.x + box.width * 0.5, box.y + box.height / 2)
+    expect(Math.abs(duration - track.duration!)).toBeLessThan(0.5)
+    await expect
+      .poll(async () => (await audioState(page)).time, { timeout: 10_000 })
+      .toBeGreaterThan(duration / 2 - 0.3)
+    expect((await audioState(page)).time).toBeLessThan(duration / 2 + 0.3)
+  }, 240_000)
 })

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openTestDatabase } from '@plyr/db/testing'
-import { DevNetwork } from '../src/network.js'
+import { DevNetwork, freePort } from '../src/network.js'
 import { waitFor } from './wait.js'
 
 const root = join(import.meta.dirname, '../..')
@@ -19,7 +19,7 @@ describe('crash safety', () => {
       PLYR_NAMESPACE: ns,
       DATABASE_URL: database.url!,
       INDEXER_BATCH_SIZE: '5',
-      INDEXER_PORT: '0', // /health and /metrics, on a free port
+      INDEXER_PORT: String(await freePort()),
       LOG_LEVEL: 'error',
     }
     const startIndexer = () =>
@@ -32,6 +32,15 @@ describe('crash safety', () => {
     const artist = await net.createAccount('kai')
     const fan = await net.createAccount('fan')
     let indexer = startIndexer()
+    // following the stream before anything is written: a first start that has not yet
+    // connected would see the writes only through backfill
+    const connected = async () => {
+      const res = await fetch(`http://127.0.0.1:${env.INDEXER_PORT}/health`).catch(() => undefined)
+      const health = (await res?.json().catch(() => undefined)) as
+        { indexer?: { state?: string } } | undefined
+      return health?.indexer?.state === 'connected' ? true : undefined
+    }
+    await waitFor(connected)
     const tracks: { uri: string; cid: string }[] = []
     for (let i = 0; i < 40; i++) {
       const res = await artist.client.createRecord({
@@ -48,10 +57,12 @@ describe('crash safety', () => {
         createdAt: new Date().toISOString(),
       })
       if (i === 20) {
-        // mid-stream, with batches in flight
+        // mid-stream, with batches in flight: once the stream has delivered (likes come
+        // only from it; the first start's network backfill brings the artist's tracks, and
+        // a process killed before its first stream batch has no cursor to resume from)
         await waitFor(async () => {
           const n = await database.db
-            .selectFrom('track')
+            .selectFrom('like')
             .select((eb) => eb.fn.countAll<number>().as('n'))
             .executeTakeFirstOrThrow()
           return Number(n.n) > 0 ? true : undefined

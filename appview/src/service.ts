@@ -54,13 +54,7 @@ export class PlyrService implements AsyncDisposable {
   ) {}
 
   static async start(cfg: ServiceConfig, logger: Logger): Promise<PlyrService> {
-    const sessionSecret = resolveSessionSecret(
-      cfg.appview.sessionSecret,
-      cfg.appview.database,
-      logger,
-    )
-    const database = await Database.open(cfg.appview.database)
-    await database.migrate()
+    const { sessionSecret, database } = await openDatabase(cfg, logger)
     const indexer = cfg.indexer
       ? await Indexer.create(cfg.indexer, database.db, logger.child({ subsystem: 'indexer' }))
       : undefined
@@ -135,6 +129,18 @@ export class PlyrService implements AsyncDisposable {
   }
 }
 
+/** The session secret (checked first: a missing one fails before anything opens), then the migrated database. */
+async function openDatabase(cfg: ServiceConfig, logger: Logger) {
+  const sessionSecret = resolveSessionSecret(
+    cfg.appview.sessionSecret,
+    cfg.appview.database,
+    logger,
+  )
+  const database = await Database.open(cfg.appview.database)
+  await database.migrate()
+  return { sessionSecret, database }
+}
+
 /**
  * The media worker alone (`npm run start:media`): processing jobs from the database that
  * AppView processes queue, with the AppView's settings (PUBLIC_URL names where the
@@ -147,13 +153,7 @@ export async function startMediaWorker(
   logger: Logger,
   port: number,
 ): Promise<() => Promise<void>> {
-  const sessionSecret = resolveSessionSecret(
-    cfg.appview.sessionSecret,
-    cfg.appview.database,
-    logger,
-  )
-  const database = await Database.open(cfg.appview.database)
-  await database.migrate()
+  const { sessionSecret, database } = await openDatabase(cfg, logger)
   const ctx = await createAppContext(
     {
       cfg: cfg.appview,

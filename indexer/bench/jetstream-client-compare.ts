@@ -86,6 +86,8 @@ async function runOwn(stream: Stream): Promise<Figures> {
     collections: [],
     processor,
     loadCursor: async () => cursor,
+    // the run reads the recorded stream from its start: no starting point to keep
+    saveStartingCursor: async () => {},
     logger: pino({ level: 'silent' }),
     batchSize: BATCH,
   })

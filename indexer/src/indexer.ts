@@ -11,7 +11,7 @@ import { NetworkBackfill, type NetworkBackfillState } from './network-backfill.j
 import { createPlugins } from './plugins/index.js'
 import { Processor } from './processor.js'
 import type { HealthTracker, SourceHealth } from './sources/health.js'
-import { loadCursor } from './store/cursors.js'
+import { loadCursor, saveStartingCursor } from './store/cursors.js'
 
 type EventSource = { health: HealthTracker; start(): void; destroy(): Promise<void> }
 
@@ -56,6 +56,8 @@ export class Indexer implements AsyncDisposable {
       processor: indexer.processor,
       collections: indexer.collections,
       loadCursor: (source: string) => loadCursor(db, source),
+      saveStartingCursor: (source: string, cursor: number) =>
+        saveStartingCursor(db, source, cursor),
       onError: (reason: string) => indexer.metrics.errors.inc({ reason }),
     }
     if (cfg.source === 'jetstream') {

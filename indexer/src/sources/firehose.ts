@@ -18,6 +18,8 @@ export type FirehoseSourceOptions = {
   /** Collections to keep (exact NSIDs); everything else in a commit is dropped. */
   collections: string[]
   loadCursor: (source: string) => Promise<number | undefined>
+  /** Saves where a start with no saved cursor began (a seq); keeps a cursor already saved. */
+  saveStartingCursor: (source: string, cursor: number) => Promise<void>
   logger: Logger
   onError?: (reason: string) => void
   maxReconnectSeconds?: number
@@ -47,6 +49,9 @@ export class FirehoseSource {
   private async run(): Promise<void> {
     const { opts } = this
     const wanted = new Set(opts.collections)
+    // subscribed with no saved cursor (live): the first message's seq is saved before it
+    // is applied, so a start killed before its first message commits resumes from there
+    let starting = false
     const sub = new Subscription<Message>({
       service: opts.url,
       method: messages.$lxm,
@@ -57,7 +62,8 @@ export class FirehoseSource {
           signal: this.abort.signal,
           onRetry: (err, attempt, delayMs) => this.databaseAway(err, attempt, delayMs),
         })
-        return cursor === undefined ? undefined : { cursor }
+        starting = cursor === undefined
+        return starting ? undefined : { cursor }
       },
       validate: (value) => {
         const result = messages.$message.safeParse(value)
@@ -83,6 +89,13 @@ export class FirehoseSource {
           failures = 0
           const seq = 'seq' in msg && typeof msg.seq === 'number' ? msg.seq : undefined
           if (seq === undefined) continue
+          if (starting) {
+            await retryWhileDatabaseUnavailable(() => opts.saveStartingCursor(this.name, seq - 1), {
+              signal: this.abort.signal,
+              onRetry: (err, attempt, delayMs) => this.databaseAway(err, attempt, delayMs),
+            })
+            starting = false
+          }
           const events = await this.parse(msg, wanted)
           // Resume re-reads this message: its ops are idempotent, and a crash between two
           // of them can lose nothing.

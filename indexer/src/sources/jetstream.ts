@@ -14,6 +14,8 @@ export type JetstreamSourceOptions = {
   collections: string[]
   processor: Processor
   loadCursor: (source: string) => Promise<number | undefined>
+  /** Saves where a start with no saved cursor began (time_us); keeps a cursor already saved. */
+  saveStartingCursor: (source: string, cursor: number) => Promise<void>
   logger: Logger
   onError?: (reason: string) => void
   /** The most events in one transaction (fewer when the stream is slower than the database). */
@@ -79,6 +81,17 @@ export class JetstreamSource {
       signal: this.abort.signal,
       onRetry: (err, attempt, delayMs) => this.databaseAway(err, attempt, delayMs),
     })
+    if (saved === undefined) {
+      // a first start follows the stream live from now: saved before connecting, so a
+      // start killed before its first batch commits resumes from here, not live again
+      await retryWhileDatabaseUnavailable(
+        () => opts.saveStartingCursor(this.name, Date.now() * 1000),
+        {
+          signal: this.abort.signal,
+          onRetry: (err, attempt, delayMs) => this.databaseAway(err, attempt, delayMs),
+        },
+      )
+    }
     const subscribe = new URL('/subscribe', url)
     for (const c of opts.collections) subscribe.searchParams.append('wantedCollections', c)
     if (saved !== undefined) {

@@ -10,6 +10,24 @@ export async function saveCursor(tx: Tx, source: string, cursor: number): Promis
     .execute()
 }
 
+/**
+ * Where a source with no saved cursor began following the stream, saved before anything
+ * it delivers is applied: a first start killed before its first batch commits resumes
+ * from here instead of going live again (and missing what came in between). Never
+ * replaces a cursor a batch saved.
+ */
+export async function saveStartingCursor(
+  db: Kysely<IndexSchema>,
+  source: string,
+  cursor: number,
+): Promise<void> {
+  await db
+    .insertInto('cursor')
+    .values({ source, cursor, updated_at: new Date() })
+    .onConflict((oc) => oc.column('source').doNothing())
+    .execute()
+}
+
 export async function loadCursor(
   db: Kysely<IndexSchema>,
   source: string,

@@ -68,40 +68,39 @@ describe('crash safety', () => {
     const artist = await net.createAccount('kai')
     const fan = await net.createAccount('fan')
     let indexer = indexerProc.start()
-    // following the stream before anything is written: a first start that has not yet
-    // connected would see the writes only through backfill
-    await indexerProc.connected()
-    const tracks: { uri: string; cid: string }[] = []
-    for (let i = 0; i < 40; i++) {
-      const res = await artist.client.createRecord({
-        $type: `${ns}.track`,
-        title: `take ${i}`,
-        artist: 'Kai',
-        fileType: 'mp3',
-        createdAt: new Date().toISOString(),
-      })
-      tracks.push(res.body)
-      await fan.client.createRecord({
-        $type: `${ns}.like`,
-        subject: res.body,
-        createdAt: new Date().toISOString(),
-      })
-      if (i === 20) {
-        // mid-stream, with batches in flight: once the stream has delivered (likes come
-        // only from it; the first start's network backfill brings the artist's tracks, and
-        // a process killed before its first stream batch has no cursor to resume from)
-        await waitFor(async () => {
-          const n = await database.db
-            .selectFrom('like')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .executeTakeFirstOrThrow()
-          return Number(n.n) > 0 ? true : undefined
-        })
-        await killed(indexer)
-        indexer = indexerProc.start()
-      }
-    }
     try {
+      // following the stream before anything is written: a first start that has not yet
+      // connected would see the writes only through backfill
+      await indexerProc.connected()
+      const tracks: { uri: string; cid: string }[] = []
+      for (let i = 0; i < 40; i++) {
+        const res = await artist.client.createRecord({
+          $type: `${ns}.track`,
+          title: `take ${i}`,
+          artist: 'Kai',
+          fileType: 'mp3',
+          createdAt: new Date().toISOString(),
+        })
+        tracks.push(res.body)
+        await fan.client.createRecord({
+          $type: `${ns}.like`,
+          subject: res.body,
+          createdAt: new Date().toISOString(),
+        })
+        if (i === 20) {
+          // mid-stream, with batches in flight: once the stream has delivered (likes come
+          // only from it; the first start's network backfill brings the artist's tracks)
+          await waitFor(async () => {
+            const n = await database.db
+              .selectFrom('like')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow()
+            return Number(n.n) > 0 ? true : undefined
+          })
+          await killed(indexer)
+          indexer = indexerProc.start()
+        }
+      }
       const rows = await waitFor(
         async () => {
           const r = await database.db

@@ -12,6 +12,13 @@ export {
   envString,
   envUrl,
 } from './config.js'
+export {
+  asyncRoute,
+  DatabaseUnavailableError,
+  plainErrorHandler,
+  sendError,
+  xrpcErrorParser,
+} from './http-errors.js'
 export { HealthServer, type HealthServerOptions, type ProcessPart } from './health-server.js'
 export {
   type ActorIdentity,

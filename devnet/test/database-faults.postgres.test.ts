@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Database } from '@plyr/db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type AppViewProcess, startAppViewProcess } from '../../appview/test/appview-process.js'
+import { devLabeler } from '../src/labeler.js'
 import { type DevAccount, DevNetwork } from '../src/network.js'
 import { OwnPostgres } from './own-postgres.js'
 import { ReadLoad, type Route } from './read-load.js'
@@ -27,8 +28,8 @@ type Health = { status: string; database: string; databaseError?: string }
 /**
  * Database faults under load, against a Postgres this test owns: restarted, stopped for a
  * while, and cut mid-statement by a proxy. Two AppView processes read from it: one with
- * the indexer (following the dev network's Jetstream), through the proxy; one with
- * RUN_INDEXER=false, direct.
+ * the indexer (following the dev network's Jetstream) and the labeler (whose labels it
+ * subscribes to), through the proxy; one with RUN_INDEXER=false, direct.
  */
 describe('database faults', { timeout: 300_000 }, () => {
   let net: DevNetwork
@@ -39,6 +40,7 @@ describe('database faults', { timeout: 300_000 }, () => {
   let reading: AppViewProcess
   let artist: DevAccount
   let routes: Route[]
+  let labelerUrl: string
 
   beforeAll(async () => {
     ;[net, pg] = await Promise.all([DevNetwork.start(), OwnPostgres.start()])
@@ -52,8 +54,11 @@ describe('database faults', { timeout: 300_000 }, () => {
       // every read goes to the database
       FEED_CACHE_MS: '0',
     }
+    const labeler = await devLabeler(net)
+    labelerUrl = labeler.url
     indexing = await startAppViewProcess({
       ...env,
+      ...labeler.env,
       DATABASE_URL: `postgres://postgres@127.0.0.1:${proxy.port}/postgres`,
     })
     reading = await startAppViewProcess({ ...env, DATABASE_URL: pg.url, RUN_INDEXER: 'false' })
@@ -83,11 +88,18 @@ describe('database faults', { timeout: 300_000 }, () => {
     await net?.destroy()
   })
 
-  /** 16 readers on the indexing AppView, 8 on the other. */
+  /** 16 readers on the indexing AppView, 8 on the other, 4 on the labeler's labels. */
   const load = () =>
     new ReadLoad([
       { base: indexing.url, routes, readers: 16 },
       { base: reading.url, routes, readers: 8 },
+      {
+        base: labelerUrl,
+        routes: [
+          { path: '/xrpc/com.atproto.label.queryLabels?uriPatterns=at%3A%2F%2F*', ok: [200] },
+        ],
+        readers: 4,
+      },
     ])
 
   /** After a fault: both processes up, no answer but the usual or a typed 503, then all usual. */
@@ -117,9 +129,9 @@ describe('database faults', { timeout: 300_000 }, () => {
     const cursorBefore = await cursor()
     await pg.stop()
     const downAt = Date.now()
-    for (const service of [indexing, reading]) {
+    for (const url of [indexing.url, reading.url, labelerUrl]) {
       const health = await waitFor(async () => {
-        const res = await fetch(`${service.url}/health`)
+        const res = await fetch(`${url}/health`)
         const body = (await res.json()) as Health
         return res.status === 503 && body.status === 'down' ? body : undefined
       }, PATIENT)
@@ -133,9 +145,9 @@ describe('database faults', { timeout: 300_000 }, () => {
     await sleep(Math.max(0, downAt + DOWN_MS - Date.now()))
     await pg.start()
     const back = Date.now()
-    for (const service of [indexing, reading]) {
+    for (const url of [indexing.url, reading.url, labelerUrl]) {
       const health = await waitFor(async () => {
-        const res = await fetch(`${service.url}/health`)
+        const res = await fetch(`${url}/health`)
         return res.status === 200 ? ((await res.json()) as Health) : undefined
       }, PATIENT)
       expect(health.database).toBe('ok')

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import type { Secp256k1Keypair } from '@atproto/crypto'
 import { createIdentity } from '@plyr/core'
-import type { IndexSchema } from '@plyr/db'
-import { type Kysely, sql } from 'kysely'
+import { databaseHealth, healthAnswer, type IndexSchema } from '@plyr/db'
+import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { LabelerConfig } from './config.js'
 import { LabelFeed } from './feed.js'
@@ -59,7 +59,7 @@ export class Labeler implements AsyncDisposable {
       pollMs: cfg.pollMs,
       logger,
     })
-    const http = new LabelerHttp()
+    const http = new LabelerHttp(logger)
     queryLabels(http.xrpc, db)
     subscribeLabels(http.xrpc, store, feed)
     const adminSecret = createHash('sha256')
@@ -83,12 +83,13 @@ export class Labeler implements AsyncDisposable {
         }),
       })
     http.app.use('/admin', admin(undefined, cfg.appUrl))
-    http.app.get('/health', (_req, res) => {
-      sql`select 1`.execute(db).then(
-        () => res.json({ status: 'ok', database: 'ok', seq: feed.seq }),
-        (err: unknown) =>
-          res.status(503).json({ status: 'error', database: `error: ${String(err)}` }),
-      )
+    // 200 while the database answers, 503 "down" when it does not (as every plyr server)
+    http.app.get('/health', (_req, res, next) => {
+      databaseHealth(db).then((database) => {
+        const labelerPart = { degraded: false, seq: feed.seq }
+        const { httpStatus, body } = healthAnswer(database, { labeler: labelerPart })
+        res.status(httpStatus).json(body)
+      }, next)
     })
     let port: number
     try {

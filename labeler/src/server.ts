@@ -1,27 +1,31 @@
-import { keepConnectionsAlive } from '@plyr/core'
 import { once } from 'node:events'
 import { createServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import express from 'express'
 import { createServer as createXrpcServer, type Server as XrpcServer } from '@atproto/xrpc-server'
+import { keepConnectionsAlive, plainErrorHandler, xrpcErrorParser } from '@plyr/core'
+import type { Logger } from 'pino'
 
 /**
  * An HTTP server for XRPC methods (and plain routes), with WebSocket upgrades routed to
  * the XRPC server's subscriptions by hand: xrpc-server only wires them up when it creates
- * the HTTP server itself.
+ * the HTTP server itself. Errors are answered as every plyr server answers them (a
+ * database away: 503 `DatabaseUnavailable`).
  */
 export class LabelerHttp {
-  readonly xrpc: XrpcServer = createXrpcServer([])
+  readonly xrpc: XrpcServer
   readonly app = express()
   private http?: HttpServer
 
-  constructor() {
+  constructor(private readonly logger: Logger) {
+    this.xrpc = createXrpcServer([], { errorParser: xrpcErrorParser(logger) })
     this.app.disable('x-powered-by')
   }
 
   /** Listens on `port` (0 picks a free one) and returns the port. */
   async start(port: number): Promise<number> {
     this.app.use(this.xrpc.router)
+    this.app.use(plainErrorHandler(this.logger))
     const http = keepConnectionsAlive(createServer(this.app))
     http.on('upgrade', (req, socket, head) => {
       const nsid = new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/xrpc\//, '')

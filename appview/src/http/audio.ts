@@ -1,10 +1,10 @@
+import { sendError } from '@plyr/core'
 import type { Request, Response } from 'express'
 import type { AppContext } from '../context.js'
 import { parseRecordPath, uriOf } from '../links.js'
 import { hydrate } from '../hydration/hydrator.js'
 import { readerFor } from '../pipeline/reader.js'
 import { applyRules, hiddenReason } from '../rules/apply.js'
-import { sendError } from './errors.js'
 import { sendObject } from './send-object.js'
 import { type AudioFormat, extensionOf } from '@plyr/media'
 

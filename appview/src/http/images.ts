@@ -1,6 +1,6 @@
+import { sendError } from '@plyr/core'
 import type { Request, Response } from 'express'
 import type { AppContext } from '../context.js'
-import { sendError } from './errors.js'
 import { sendObject } from './send-object.js'
 
 /**

@@ -1,3 +1,4 @@
+import { sendError } from '@plyr/core'
 import { randomBytes } from 'node:crypto'
 import { Client } from '@atproto/lex'
 import {
@@ -21,7 +22,6 @@ import {
   setCookie,
 } from '../oauth/cookies.js'
 import { sweepStates } from '../oauth/stores.js'
-import { sendError } from './errors.js'
 
 /** What a sign-in is for, and where the browser goes back to. */
 type SignIn = { returnTo: string } & (

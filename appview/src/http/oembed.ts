@@ -1,3 +1,4 @@
+import { sendError } from '@plyr/core'
 import type { Request, Response } from 'express'
 import type { PlyrNamespace } from '@plyr/lexicons'
 import type { AppContext } from '../context.js'
@@ -14,7 +15,6 @@ import {
 } from '../links.js'
 import { readerFor } from '../pipeline/reader.js'
 import { applyRules, isVisible } from '../rules/apply.js'
-import { sendError } from './errors.js'
 import { escapeHtml } from './html.js'
 
 /** The player's size unless the consumer asks for less (maxwidth / maxheight). */

@@ -1,3 +1,4 @@
+import { sendError } from '@plyr/core'
 import { peaksAsNumbers } from '@plyr/media'
 import type { Request, Response } from 'express'
 import type { AppContext } from '../context.js'
@@ -5,7 +6,6 @@ import { hydrate } from '../hydration/hydrator.js'
 import { parseRecordPath, uriOf } from '../links.js'
 import { readerFor } from '../pipeline/reader.js'
 import { applyRules, hiddenReason } from '../rules/apply.js'
-import { sendError } from './errors.js'
 
 /**
  * GET /peaks/<did>/<rkey>: the waveform of a track uploaded through plyr, as JSON (an

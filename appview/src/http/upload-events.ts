@@ -1,6 +1,6 @@
+import { sendError } from '@plyr/core'
 import type { Request, Response } from 'express'
 import type { AppContext } from '../context.js'
-import { sendError } from './errors.js'
 
 /** How often the job's row is read for changes (a worker may run in another process). */
 const POLL_MS = 250

@@ -34,7 +34,7 @@ function databaseOutage(logger: Logger, everyMs = 5000) {
 }
 
 /**
- * The one place unexpected errors become responses: typed XRPC errors pass through, the
+ * The one place unexpected errors of an XRPC server become responses (every plyr server's): typed XRPC errors pass through, the
  * database being away is a 503 `DatabaseUnavailable`, anything else is logged and answered
  * as a bare 500 that leaks nothing.
  */

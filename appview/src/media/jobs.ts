@@ -1,14 +1,19 @@
 import { randomUUID } from 'node:crypto'
 import type { IndexSchema, MediaJobTable, Tx } from '@plyr/db'
 import { type Kysely, type Selectable, sql } from 'kysely'
+import { referObject } from './objects.js'
 
 export type Job = Selectable<MediaJobTable>
 
-/** Queues a job making (or, with `input.replace`, replacing the audio of) the track at `rkey`. */
+/**
+ * Queues a job making (or, with `input.replace`, replacing the audio of) the track at
+ * `rkey`. The job references its audio object: ObjectGoneError when a release took it.
+ */
 export async function enqueueJob(
   tx: Tx,
   job: { did: string; grantId: string; sha256: string; rkey: string; input: object },
 ): Promise<string> {
+  await referObject(tx, job.sha256)
   const id = randomUUID()
   await tx
     .insertInto('media_job')

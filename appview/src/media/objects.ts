@@ -1,16 +1,60 @@
 import type { IndexSchema, Tx } from '@plyr/db'
 import type { MediaStorage } from '@plyr/media'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 
 /**
- * Stored objects and their references. A file is stored before its row; the row and what
- * references it are written in one transaction that locks the row; releasing an object
- * locks its row, finds nothing referencing it and deletes the file, then the row, in one
- * transaction. An upload of the same bytes racing a release therefore either commits its
- * reference first (nothing is deleted) or waits for the release and then finds the file
- * gone, and stores it again. No transaction is held while a file is stored (PGlite runs
- * one transaction at a time for the whole process).
+ * Stored objects and their references. Every transaction that records an object, adds a
+ * reference to one, releases one, or deletes a stored file without a row first takes the
+ * object's lock (`lockObjects`: a transaction-level advisory lock per SHA-256), so for one
+ * object these run one after another, never interleaved:
+ *
+ * - a file is stored before its row; the row and what references it are written in one
+ *   transaction under the lock; after it commits the file is checked, and stored again if
+ *   a release or the sweep took it in between (they ran first, under the lock);
+ * - releasing an object finds nothing referencing it and deletes the file, then the row;
+ *   the sweep finds a stored file without a row and deletes it; each under the lock, so
+ *   an upload of the same bytes either commits its row first (nothing is deleted) or
+ *   commits after the deletion and stores the file again;
+ * - a new reference to an object already stored (`referObject`: a job) is added under the
+ *   lock once its row is seen, or refused when a release took it.
+ *
+ * No transaction is held while a file is stored (PGlite runs one transaction at a time
+ * for the whole process).
  */
+
+/**
+ * Takes the lock of each of `shas` until the transaction ends, in one order (two
+ * transactions locking the same objects never wait for each other in a cycle).
+ */
+export async function lockObjects(tx: Tx, shas: Iterable<string>): Promise<void> {
+  for (const sha of [...new Set(shas)].sort()) {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`media_object:${sha}`}, 0))`.execute(
+      tx,
+    )
+  }
+}
+
+/** The object `sha` is gone (a release took it): nothing may reference it any more. */
+export class ObjectGoneError extends Error {
+  constructor(readonly sha256: string) {
+    super(`the stored file ${sha256} is gone`)
+  }
+}
+
+/**
+ * Locks `sha` for a new reference the caller adds in the same transaction: a release
+ * waits for it to commit, and then finds the reference. Throws ObjectGoneError when a
+ * release deleted the object first.
+ */
+export async function referObject(tx: Tx, sha: string): Promise<void> {
+  await lockObjects(tx, [sha])
+  const row = await tx
+    .selectFrom('media_object')
+    .select('sha256')
+    .where('sha256', '=', sha)
+    .executeTakeFirst()
+  if (!row) throw new ObjectGoneError(sha)
+}
 
 export type NewObject = { sha256: string; size: number; contentType: string; path: string }
 
@@ -27,6 +71,10 @@ export async function addObject(
   const objects = Array.isArray(object) ? object : [object]
   for (const o of objects) await storage.put(o.sha256, o.path, o.contentType)
   await db.transaction().execute(async (tx) => {
+    await lockObjects(
+      tx,
+      objects.map((o) => o.sha256),
+    )
     for (const o of objects) {
       await tx
         .insertInto('media_object')
@@ -89,6 +137,7 @@ export async function releaseObjects(
   const deleted: string[] = []
   for (const sha of new Set(shas)) {
     await db.transaction().execute(async (tx) => {
+      await lockObjects(tx, [sha])
       const row = await tx
         .selectFrom('media_object')
         .select('sha256')
@@ -102,6 +151,29 @@ export async function releaseObjects(
     })
   }
   return deleted
+}
+
+/**
+ * Deletes the stored file `sha` when no row records it (a crash between storing and
+ * recording left it), under its lock: an upload of the same bytes recording it meanwhile
+ * keeps it. Returns whether it was deleted.
+ */
+export async function deleteStray(
+  db: Kysely<IndexSchema>,
+  storage: MediaStorage,
+  sha: string,
+): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    await lockObjects(tx, [sha])
+    const row = await tx
+      .selectFrom('media_object')
+      .select('sha256')
+      .where('sha256', '=', sha)
+      .executeTakeFirst()
+    if (row) return false
+    await storage.delete(sha)
+    return true
+  })
 }
 
 /** Deletes a track's media versions and the objects nothing else references. */

@@ -27,8 +27,6 @@ import { sweepMedia } from './sweep.js'
 const RECORD_BLOB_MAX = 104_857_600
 /** How often the worker looks for work and reaps stale jobs when nobody wakes it. */
 const POLL_MS = 2_000
-/** How often the worker sweeps what nothing references (sweep.ts). */
-const SWEEP_MS = 3600_000
 
 /** Earlier versions of a track's audio kept besides the current one. */
 const KEPT_VERSIONS = 10
@@ -61,6 +59,8 @@ export class MediaWorker implements ProcessPart {
   private counts: Record<string, number> = {}
   private failing = false
   private sweptAt = 0
+  /** the last sweep that succeeded, and the error of the last one if it failed since */
+  private sweep: { lastOkAt?: string; lastError?: string } = {}
 
   constructor(private readonly ctx: AppContext) {
     const { db } = ctx
@@ -75,9 +75,17 @@ export class MediaWorker implements ProcessPart {
     })
   }
 
-  /** For /health: the jobs by state, degraded while the worker's rounds fail. */
+  /**
+   * For /health: the jobs by state and the last sweep; degraded while the worker's rounds
+   * fail, and from a failed sweep until one succeeds.
+   */
   health() {
-    return { degraded: this.failing, storage: this.ctx.media.storage.kind, jobs: this.counts }
+    return {
+      degraded: this.failing || this.sweep.lastError !== undefined,
+      storage: this.ctx.media.storage.kind,
+      jobs: this.counts,
+      sweep: this.sweep,
+    }
   }
 
   start(): void {
@@ -104,10 +112,9 @@ export class MediaWorker implements ProcessPart {
       try {
         const failed = await reapJobs(ctx.db)
         if (failed.length > 0) await releaseObjects(ctx.db, ctx.media.storage, failed)
-        if (Date.now() - this.sweptAt > SWEEP_MS) {
+        if (Date.now() - this.sweptAt > ctx.media.cfg.sweepIntervalSeconds * 1000) {
           this.sweptAt = Date.now()
-          const swept = await sweepMedia(ctx.db, ctx.media.storage, ctx.media.stagingDir)
-          ctx.logger.info(swept, 'media swept')
+          await this.sweepOnce()
         }
         job = await claimJob(ctx.db)
         if (job) await this.process(job)
@@ -127,6 +134,19 @@ export class MediaWorker implements ProcessPart {
         })
         this.wakeUp = undefined
       }
+    }
+  }
+
+  /** Sweeps (sweep.ts); a failure is kept for /health until a sweep succeeds. */
+  private async sweepOnce(): Promise<void> {
+    const { ctx } = this
+    try {
+      const swept = await sweepMedia(ctx.db, ctx.media.storage, ctx.media.stagingDir)
+      this.sweep = { lastOkAt: new Date().toISOString() }
+      ctx.logger.info(swept, 'media swept')
+    } catch (err) {
+      this.sweep = { ...this.sweep, lastError: String(err) }
+      ctx.logger.error({ err }, 'the media sweep failed')
     }
   }
 

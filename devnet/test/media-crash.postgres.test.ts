@@ -228,4 +228,49 @@ describe('the media worker in its own process, against Postgres', { timeout: 600
     expect(await storedFiles()).toEqual(expected)
     expect(await readdir(staging())).toEqual([])
   })
+
+  it("deleting an account's plyr data while its job runs: the job publishes nothing, and keeps nothing", async () => {
+    const artist = await net.createAccount('theo')
+    const objectsBefore = await objectRows()
+    if (workers.every((w) => w.child.exitCode !== null || w.child.signalCode !== null)) {
+      await startWorker()
+    }
+    const worker = workers.at(-1)!
+    const made = await createTrack(artist, 550, 'Doomed Set')
+    await transcoding(made.jobId)
+
+    const { records } = await as(made.token).call(fm.plyr.actor.deleteData, { did: artist.did })
+    expect(records).toBe(0)
+    // the worker finds out, before it commits or publishes anything, that the job is over
+    const ended = await waitFor(
+      async () =>
+        worker.lines.find(
+          (l) =>
+            l.job === made.jobId &&
+            [
+              'a media job was cancelled',
+              'a media job failed',
+              'a track was processed and published',
+            ].includes(l.msg as string),
+        ),
+      { timeoutMs: 300_000 },
+    )
+    expect(ended.msg).toBe('a media job was cancelled')
+    expect(await job(made.jobId)).toMatchObject({
+      state: 'failed',
+      error: "the account's plyr data was deleted",
+    })
+    expect(await trackRecords(artist.did)).toEqual([])
+    const db = database.db
+    expect(
+      await db.selectFrom('track').selectAll().where('did', '=', artist.did).execute(),
+    ).toEqual([])
+    expect(
+      await db.selectFrom('media_version').selectAll().where('did', '=', artist.did).execute(),
+    ).toEqual([])
+    // its upload and transcode are gone; what another account stored stays
+    expect(await objectRows()).toEqual(objectsBefore)
+    expect(await storedFiles()).toEqual(objectsBefore)
+    expect(await readdir(staging())).toEqual([])
+  })
 })

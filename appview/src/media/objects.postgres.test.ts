@@ -6,8 +6,8 @@ import { LocalStorage, type MediaStorage } from '@plyr/media'
 import { openTestDatabase, type TestDatabase } from '@plyr/db/testing'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { enqueueJob } from './jobs.js'
-import { addObject, ObjectGoneError, releaseObjects } from './objects.js'
+import { enqueueJob, holdJob } from './jobs.js'
+import { addObject, deleteAccountMedia, ObjectGoneError, releaseObjects } from './objects.js'
 import { sweepMedia } from './sweep.js'
 
 let database: TestDatabase
@@ -164,4 +164,85 @@ describe('stored objects under concurrent deleters', () => {
       expect(await local.has(kept.sha256)).toBe(false)
     }
   })
+
+  it("deleting an account's media waits for a job committing its version, then deletes that too", async () => {
+    const storage = new HookedStorage(local)
+    const audio = await file('the account audio')
+    await addObject(database.db, storage, audio, async () => {})
+    const did = 'did:plc:leaving'
+    await database.db
+      .insertInto('media_job')
+      .values({
+        id: 'leaving',
+        did,
+        grant_id: 'grant',
+        sha256: audio.sha256,
+        rkey: '3kleaving',
+        input: '{}',
+        state: 'running',
+        stage: 'analysing',
+        attempts: 1,
+      })
+      .execute()
+
+    // the worker, holding its job, writes its version; the deletion starts before it commits
+    let commit!: () => void
+    const committed = new Promise<void>((resolve) => (commit = resolve))
+    let holding!: () => void
+    const held = new Promise<void>((resolve) => (holding = resolve))
+    const worker = database.db.transaction().execute(async (tx) => {
+      await holdJob(tx, 'leaving')
+      await tx
+        .insertInto('media_version')
+        .values({
+          track_uri: `at://${did}/fm.plyr.track/3kleaving`,
+          version: 1,
+          did,
+          original_sha256: audio.sha256,
+          original_format: 'mp3',
+          playable_sha256: audio.sha256,
+          playable_type: 'audio/mpeg',
+          duration: 1,
+          loudness_lufs: -14,
+          true_peak_db: -1,
+          gain_centi_db: 0,
+          peaks: '',
+          fingerprint: '',
+        })
+        .execute()
+      holding()
+      await committed
+    })
+    await held
+    const deletion = deleteAccountMedia(database.db, storage, did)
+    await waitingForRowLock()
+    commit()
+    await worker
+    await deletion
+
+    expect(await database.db.selectFrom('media_version').selectAll().execute()).toEqual([])
+    const row = await database.db
+      .selectFrom('media_job')
+      .select(['state', 'error'])
+      .where('id', '=', 'leaving')
+      .executeTakeFirstOrThrow()
+    expect(row).toEqual({ state: 'failed', error: "the account's plyr data was deleted" })
+    expect(await local.has(audio.sha256)).toBe(false)
+    // and a worker checking afterwards is told its job is over
+    await expect(database.db.transaction().execute((tx) => holdJob(tx, 'leaving'))).rejects.toThrow(
+      /cancelled/,
+    )
+  })
 })
+
+/** Waits until a session waits for a row lock (the deletion, for the job the worker holds). */
+async function waitingForRowLock(): Promise<void> {
+  for (;;) {
+    const { rows } = await sql<{ n: number }>`
+      select count(*)::int as n from pg_stat_activity
+      where datname = current_database() and wait_event_type = 'Lock'
+    `.execute(database.db)
+    if (rows[0]!.n > 0) return
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}

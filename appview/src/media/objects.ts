@@ -1,6 +1,7 @@
 import type { IndexSchema, Tx } from '@plyr/db'
 import type { MediaStorage } from '@plyr/media'
 import { type Kysely, sql } from 'kysely'
+import { cancelAccountJobs } from './jobs.js'
 
 /**
  * Stored objects and their references. Every transaction that records an object, adds a
@@ -60,7 +61,8 @@ export type NewObject = { sha256: string; size: number; contentType: string; pat
 
 /**
  * Stores the files of `objects` under their SHA-256 and records them, with the reference
- * `refer` writes, in one transaction. The caller removes its files afterwards.
+ * `refer` writes, in one transaction; when that fails, the files it stored go again. The
+ * caller removes its files afterwards.
  */
 export async function addObject(
   db: Kysely<IndexSchema>,
@@ -70,20 +72,26 @@ export async function addObject(
 ): Promise<void> {
   const objects = Array.isArray(object) ? object : [object]
   for (const o of objects) await storage.put(o.sha256, o.path, o.contentType)
-  await db.transaction().execute(async (tx) => {
-    await lockObjects(
-      tx,
-      objects.map((o) => o.sha256),
-    )
-    for (const o of objects) {
-      await tx
-        .insertInto('media_object')
-        .values({ sha256: o.sha256, size: o.size, content_type: o.contentType })
-        .onConflict((oc) => oc.column('sha256').doUpdateSet({ sha256: o.sha256 }))
-        .execute()
-    }
-    await refer(tx)
-  })
+  try {
+    await db.transaction().execute(async (tx) => {
+      await lockObjects(
+        tx,
+        objects.map((o) => o.sha256),
+      )
+      for (const o of objects) {
+        await tx
+          .insertInto('media_object')
+          .values({ sha256: o.sha256, size: o.size, content_type: o.contentType })
+          .onConflict((oc) => oc.column('sha256').doUpdateSet({ sha256: o.sha256 }))
+          .execute()
+      }
+      await refer(tx)
+    })
+  } catch (err) {
+    // not recorded (the reference was refused, a cancelled job): no file without its row
+    for (const o of objects) await deleteStray(db, storage, o.sha256).catch(() => {})
+    throw err
+  }
   // a release that ran between the store and the transaction took the file: store it again
   for (const o of objects) {
     if (!(await storage.has(o.sha256))) await storage.put(o.sha256, o.path, o.contentType)
@@ -236,8 +244,10 @@ async function dropUnusedImages(db: Kysely<IndexSchema>, ids: string[]): Promise
 }
 
 /**
- * Deletes every media of an account: its tracks' versions, its waiting uploads, its
- * unfinished jobs (failed), then the objects nothing else references.
+ * Deletes every media of an account: cancels its unfinished jobs first (a worker running
+ * one holds the job's row while it commits, so its version is committed before this and
+ * deleted below, or never), then its tracks' versions, its waiting uploads, its images,
+ * and the objects nothing else references.
  */
 export async function deleteAccountMedia(
   db: Kysely<IndexSchema>,
@@ -245,6 +255,7 @@ export async function deleteAccountMedia(
   did: string,
 ): Promise<void> {
   const shas = await db.transaction().execute(async (tx) => {
+    const jobs = await cancelAccountJobs(tx, did)
     const versions = await tx
       .deleteFrom('media_version')
       .where('did', '=', did)
@@ -253,13 +264,6 @@ export async function deleteAccountMedia(
     const uploads = await tx
       .deleteFrom('media_upload')
       .where('did', '=', did)
-      .returning('sha256')
-      .execute()
-    const jobs = await tx
-      .updateTable('media_job')
-      .set({ state: 'failed', stage: 'failed', error: "the account's plyr data was deleted" })
-      .where('did', '=', did)
-      .where('state', 'in', ['queued', 'running'])
       .returning('sha256')
       .execute()
     const images = await tx
@@ -271,7 +275,7 @@ export async function deleteAccountMedia(
       ...images.flatMap((i) => [i.original_sha256, i.small_sha256, i.large_sha256]),
       ...versions.flatMap((v) => [v.original_sha256, v.playable_sha256]),
       ...uploads.map((u) => u.sha256),
-      ...jobs.map((j) => j.sha256),
+      ...jobs,
     ]
   })
   await releaseObjects(db, storage, shas)

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PlyrService } from '@plyr/appview'
 import { openTestDatabase, type TestDatabase } from '@plyr/db/testing'
 import { fm } from '@plyr/lexicons'
+import { sql } from 'kysely'
 import { type DevAccount, DevNetwork, freePort } from '../src/network.js'
 import { developerToken, launchChromium } from './browser.js'
 import { startPlyr, tempDir } from './service.js'
@@ -113,13 +114,18 @@ describe('the media worker in its own process, against Postgres', { timeout: 600
   const as = (token: string) =>
     new Client({ service: appUrl, headers: { authorization: `Bearer ${token}` } })
 
-  /** Uploads a generated `SECONDS`-long Ogg Vorbis tone and makes it a track. */
-  async function createTrack(account: DevAccount, frequency: number, title: string) {
+  /** Uploads a generated Ogg Vorbis tone (`seconds` long) and makes it a track. */
+  async function createTrack(
+    account: DevAccount,
+    frequency: number,
+    title: string,
+    seconds = SECONDS,
+  ) {
     const token = await developerToken(browser, appUrl, account)
     const path = join(data.path, `${title}.ogg`)
     await run('ffmpeg', [
       ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi'],
-      ...['-i', `sine=f=${frequency}:d=${SECONDS}:r=44100`, '-ac', '2'],
+      ...['-i', `sine=f=${frequency}:d=${seconds}:r=44100`, '-ac', '2'],
       ...['-c:a', 'libvorbis', '-q:a', '0', path],
     ])
     const res = await fetch(`${appUrl}/xrpc/fm.plyr.media.uploadAudio`, {
@@ -272,5 +278,72 @@ describe('the media worker in its own process, against Postgres', { timeout: 600
     expect(await objectRows()).toEqual(objectsBefore)
     expect(await storedFiles()).toEqual(objectsBefore)
     expect(await readdir(staging())).toEqual([])
+  })
+
+  it('a job cancelled after its last check, while it writes its record, deletes the record again', async () => {
+    const artist = await net.createAccount('nils')
+    if (workers.every((w) => w.child.exitCode !== null || w.child.signalCode !== null)) {
+      await startWorker()
+    }
+    const worker = workers.at(-1)!
+    // the worker reads the artist (its name, its PDS) between its last check and its
+    // write: a lock on that table holds it there, past the check, until the test lets go
+    let release!: () => void
+    const released = new Promise<void>((resolve) => (release = resolve))
+    let locked!: () => void
+    const holding = new Promise<void>((resolve) => (locked = resolve))
+    const lock = database.db.transaction().execute(async (tx) => {
+      await sql`lock table actor in access exclusive mode`.execute(tx)
+      locked()
+      await released
+    })
+    await holding
+    try {
+      const made = await createTrack(artist, 660, 'Late Set', 20)
+      await waitFor(async () => {
+        const j = await job(made.jobId)
+        if (j.stage !== 'publishing') return undefined
+        const { rows } = await sql<{ n: number }>`
+          select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'
+        `.execute(database.db)
+        return rows[0]!.n > 0 ? true : undefined
+      })
+      // the deletion cancels the job and finds no record to delete: none is written yet
+      const { records } = await as(made.token).call(fm.plyr.actor.deleteData, {
+        did: artist.did,
+      })
+      expect(records).toBe(0)
+      expect(await job(made.jobId)).toMatchObject({ state: 'failed' })
+      release()
+      await lock
+      // the worker writes its record, finds its job cancelled, and deletes the record
+      const ended = await waitFor(
+        async () =>
+          worker.lines.find(
+            (l) =>
+              l.job === made.jobId &&
+              ['a media job was cancelled', 'a track was processed and published'].includes(
+                l.msg as string,
+              ),
+          ),
+        { timeoutMs: 120_000 },
+      )
+      expect(ended.msg).toBe('a media job was cancelled')
+      expect(await trackRecords(artist.did)).toEqual([])
+      expect(
+        await database.db.selectFrom('track').select('uri').where('did', '=', artist.did).execute(),
+      ).toEqual([])
+      expect(
+        await database.db
+          .selectFrom('media_version')
+          .select('track_uri')
+          .where('did', '=', artist.did)
+          .execute(),
+      ).toEqual([])
+    } finally {
+      release()
+      await lock
+    }
   })
 })

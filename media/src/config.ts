@@ -13,6 +13,8 @@ export type MediaConfig = {
   maxAudioSeconds: number
   /** MEDIA_JOB_TIMEOUT_SECONDS: ffmpeg/ffprobe are killed past it */
   jobTimeoutSeconds: number
+  /** MEDIA_SWEEP_INTERVAL_SECONDS: how often the worker sweeps what nothing references */
+  sweepIntervalSeconds: number
   /** S3 storage when S3_BUCKET is set; else local disk under `dir` */
   s3?: S3Config
 }
@@ -26,6 +28,7 @@ export function mediaConfigFromEnv(env: NodeJS.ProcessEnv = process.env): MediaC
     maxImageBytes: envInt(env, 'MAX_IMAGE_BYTES', 20 * 1024 ** 2),
     maxAudioSeconds: envInt(env, 'MAX_AUDIO_SECONDS', 4 * 3600),
     jobTimeoutSeconds: envInt(env, 'MEDIA_JOB_TIMEOUT_SECONDS', 3600),
+    sweepIntervalSeconds: envInt(env, 'MEDIA_SWEEP_INTERVAL_SECONDS', 3600),
     s3: s3ConfigFromEnv(env),
   }
 }

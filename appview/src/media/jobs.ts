@@ -1,14 +1,19 @@
 import { randomUUID } from 'node:crypto'
 import type { IndexSchema, MediaJobTable, Tx } from '@plyr/db'
 import { type Kysely, type Selectable, sql } from 'kysely'
+import { referObject } from './objects.js'
 
 export type Job = Selectable<MediaJobTable>
 
-/** Queues a job making (or, with `input.replace`, replacing the audio of) the track at `rkey`. */
+/**
+ * Queues a job making (or, with `input.replace`, replacing the audio of) the track at
+ * `rkey`. The job references its audio object: ObjectGoneError when a release took it.
+ */
 export async function enqueueJob(
   tx: Tx,
   job: { did: string; grantId: string; sha256: string; rkey: string; input: object },
 ): Promise<string> {
+  await referObject(tx, job.sha256)
   const id = randomUUID()
   await tx
     .insertInto('media_job')
@@ -67,12 +72,16 @@ export async function reportJob(
     .execute()
 }
 
+/**
+ * Ends a running job. False when it was no longer running: cancelled (its account's plyr
+ * data was deleted), so its reason stays and, for `done`, what it published is undone.
+ */
 export async function finishJob(
   db: Kysely<IndexSchema>,
   id: string,
   outcome: { state: 'done' } | { state: 'failed'; error: string },
-): Promise<void> {
-  await db
+): Promise<boolean> {
+  const ended = await db
     .updateTable('media_job')
     .set({
       state: outcome.state,
@@ -83,7 +92,53 @@ export async function finishJob(
       updated_at: sql<Date>`now()`,
     })
     .where('id', '=', id)
+    .where('state', '=', 'running')
+    .executeTakeFirst()
+  return ended.numUpdatedRows > 0n
+}
+
+/** The job was cancelled while it ran (its account's plyr data was deleted). */
+export class JobCancelledError extends Error {
+  constructor(readonly jobId: string) {
+    super(`job ${jobId} was cancelled: the account's plyr data was deleted`)
+  }
+}
+
+/**
+ * Locks the job's row until `tx` ends, and throws JobCancelledError unless it is still
+ * running: what the worker commits in `tx` then commits before a cancellation (which
+ * waits for the lock, and deletes it) or not at all.
+ */
+export async function holdJob(tx: Tx, id: string): Promise<void> {
+  const job = await tx
+    .selectFrom('media_job')
+    .select('state')
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst()
+  if (job?.state !== 'running') throw new JobCancelledError(id)
+}
+
+/**
+ * Cancels an account's unfinished jobs (failed, saying why); a worker running one finds
+ * out before it commits or publishes anything more. Returns their audio objects.
+ */
+export async function cancelAccountJobs(tx: Tx, did: string): Promise<string[]> {
+  const jobs = await tx
+    .updateTable('media_job')
+    .set({
+      state: 'failed',
+      stage: 'failed',
+      percent: null,
+      error: "the account's plyr data was deleted",
+      locked_until: null,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('did', '=', did)
+    .where('state', 'in', ['queued', 'running'])
+    .returning('sha256')
     .execute()
+  return jobs.map((j) => j.sha256)
 }
 
 /**

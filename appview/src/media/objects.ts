@@ -1,22 +1,68 @@
 import type { IndexSchema, Tx } from '@plyr/db'
 import type { MediaStorage } from '@plyr/media'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
+import { cancelAccountJobs } from './jobs.js'
 
 /**
- * Stored objects and their references. A file is stored before its row; the row and what
- * references it are written in one transaction that locks the row; releasing an object
- * locks its row, finds nothing referencing it and deletes the file, then the row, in one
- * transaction. An upload of the same bytes racing a release therefore either commits its
- * reference first (nothing is deleted) or waits for the release and then finds the file
- * gone, and stores it again. No transaction is held while a file is stored (PGlite runs
- * one transaction at a time for the whole process).
+ * Stored objects and their references. Every transaction that records an object, adds a
+ * reference to one, releases one, or deletes a stored file without a row first takes the
+ * object's lock (`lockObjects`: a transaction-level advisory lock per SHA-256), so for one
+ * object these run one after another, never interleaved:
+ *
+ * - a file is stored before its row; the row and what references it are written in one
+ *   transaction under the lock; after it commits the file is checked, and stored again if
+ *   a release or the sweep took it in between (they ran first, under the lock);
+ * - releasing an object finds nothing referencing it and deletes the file, then the row;
+ *   the sweep finds a stored file without a row and deletes it; each under the lock, so
+ *   an upload of the same bytes either commits its row first (nothing is deleted) or
+ *   commits after the deletion and stores the file again;
+ * - a new reference to an object already stored (`referObject`: a job) is added under the
+ *   lock once its row is seen, or refused when a release took it.
+ *
+ * No transaction is held while a file is stored (PGlite runs one transaction at a time
+ * for the whole process).
  */
+
+/**
+ * Takes the lock of each of `shas` until the transaction ends, in one order (two
+ * transactions locking the same objects never wait for each other in a cycle).
+ */
+export async function lockObjects(tx: Tx, shas: Iterable<string>): Promise<void> {
+  for (const sha of [...new Set(shas)].sort()) {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`media_object:${sha}`}, 0))`.execute(
+      tx,
+    )
+  }
+}
+
+/** The object `sha` is gone (a release took it): nothing may reference it any more. */
+export class ObjectGoneError extends Error {
+  constructor(readonly sha256: string) {
+    super(`the stored file ${sha256} is gone`)
+  }
+}
+
+/**
+ * Locks `sha` for a new reference the caller adds in the same transaction: a release
+ * waits for it to commit, and then finds the reference. Throws ObjectGoneError when a
+ * release deleted the object first.
+ */
+export async function referObject(tx: Tx, sha: string): Promise<void> {
+  await lockObjects(tx, [sha])
+  const row = await tx
+    .selectFrom('media_object')
+    .select('sha256')
+    .where('sha256', '=', sha)
+    .executeTakeFirst()
+  if (!row) throw new ObjectGoneError(sha)
+}
 
 export type NewObject = { sha256: string; size: number; contentType: string; path: string }
 
 /**
  * Stores the files of `objects` under their SHA-256 and records them, with the reference
- * `refer` writes, in one transaction. The caller removes its files afterwards.
+ * `refer` writes, in one transaction; when that fails, the files it stored go again. The
+ * caller removes its files afterwards.
  */
 export async function addObject(
   db: Kysely<IndexSchema>,
@@ -26,16 +72,26 @@ export async function addObject(
 ): Promise<void> {
   const objects = Array.isArray(object) ? object : [object]
   for (const o of objects) await storage.put(o.sha256, o.path, o.contentType)
-  await db.transaction().execute(async (tx) => {
-    for (const o of objects) {
-      await tx
-        .insertInto('media_object')
-        .values({ sha256: o.sha256, size: o.size, content_type: o.contentType })
-        .onConflict((oc) => oc.column('sha256').doUpdateSet({ sha256: o.sha256 }))
-        .execute()
-    }
-    await refer(tx)
-  })
+  try {
+    await db.transaction().execute(async (tx) => {
+      await lockObjects(
+        tx,
+        objects.map((o) => o.sha256),
+      )
+      for (const o of objects) {
+        await tx
+          .insertInto('media_object')
+          .values({ sha256: o.sha256, size: o.size, content_type: o.contentType })
+          .onConflict((oc) => oc.column('sha256').doUpdateSet({ sha256: o.sha256 }))
+          .execute()
+      }
+      await refer(tx)
+    })
+  } catch (err) {
+    // not recorded (the reference was refused, a cancelled job): no file without its row
+    for (const o of objects) await deleteStray(db, storage, o.sha256).catch(() => {})
+    throw err
+  }
   // a release that ran between the store and the transaction took the file: store it again
   for (const o of objects) {
     if (!(await storage.has(o.sha256))) await storage.put(o.sha256, o.path, o.contentType)
@@ -89,6 +145,7 @@ export async function releaseObjects(
   const deleted: string[] = []
   for (const sha of new Set(shas)) {
     await db.transaction().execute(async (tx) => {
+      await lockObjects(tx, [sha])
       const row = await tx
         .selectFrom('media_object')
         .select('sha256')
@@ -102,6 +159,29 @@ export async function releaseObjects(
     })
   }
   return deleted
+}
+
+/**
+ * Deletes the stored file `sha` when no row records it (a crash between storing and
+ * recording left it), under its lock: an upload of the same bytes recording it meanwhile
+ * keeps it. Returns whether it was deleted.
+ */
+export async function deleteStray(
+  db: Kysely<IndexSchema>,
+  storage: MediaStorage,
+  sha: string,
+): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    await lockObjects(tx, [sha])
+    const row = await tx
+      .selectFrom('media_object')
+      .select('sha256')
+      .where('sha256', '=', sha)
+      .executeTakeFirst()
+    if (row) return false
+    await storage.delete(sha)
+    return true
+  })
 }
 
 /** Deletes a track's media versions and the objects nothing else references. */
@@ -164,8 +244,10 @@ async function dropUnusedImages(db: Kysely<IndexSchema>, ids: string[]): Promise
 }
 
 /**
- * Deletes every media of an account: its tracks' versions, its waiting uploads, its
- * unfinished jobs (failed), then the objects nothing else references.
+ * Deletes every media of an account: cancels its unfinished jobs first (a worker running
+ * one holds the job's row while it commits, so its version is committed before this and
+ * deleted below, or never), then its tracks' versions, its waiting uploads, its images,
+ * and the objects nothing else references.
  */
 export async function deleteAccountMedia(
   db: Kysely<IndexSchema>,
@@ -173,6 +255,7 @@ export async function deleteAccountMedia(
   did: string,
 ): Promise<void> {
   const shas = await db.transaction().execute(async (tx) => {
+    const jobs = await cancelAccountJobs(tx, did)
     const versions = await tx
       .deleteFrom('media_version')
       .where('did', '=', did)
@@ -181,13 +264,6 @@ export async function deleteAccountMedia(
     const uploads = await tx
       .deleteFrom('media_upload')
       .where('did', '=', did)
-      .returning('sha256')
-      .execute()
-    const jobs = await tx
-      .updateTable('media_job')
-      .set({ state: 'failed', stage: 'failed', error: "the account's plyr data was deleted" })
-      .where('did', '=', did)
-      .where('state', 'in', ['queued', 'running'])
       .returning('sha256')
       .execute()
     const images = await tx
@@ -199,7 +275,7 @@ export async function deleteAccountMedia(
       ...images.flatMap((i) => [i.original_sha256, i.small_sha256, i.large_sha256]),
       ...versions.flatMap((v) => [v.original_sha256, v.playable_sha256]),
       ...uploads.map((u) => u.sha256),
-      ...jobs.map((j) => j.sha256),
+      ...jobs,
     ]
   })
   await releaseObjects(db, storage, shas)

@@ -2,8 +2,8 @@ import { readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { IndexSchema } from '@plyr/db'
 import type { MediaStorage } from '@plyr/media'
-import { type Kysely, sql } from 'kysely'
-import { releaseObjects } from './objects.js'
+import type { Kysely } from 'kysely'
+import { deleteStray, releaseObjects } from './objects.js'
 
 /** What a sweep removed. */
 export type Swept = { uploads: number; objects: number; files: number; staged: number }
@@ -63,14 +63,7 @@ export async function sweepMedia(
   const cutoff = Date.now() - opts.graceMs
   for await (const { key, modified } of storage.list()) {
     if (modified.getTime() > cutoff) continue
-    const row = await db
-      .selectFrom('media_object')
-      .select(sql<number>`1`.as('one'))
-      .where('sha256', '=', key)
-      .executeTakeFirst()
-    if (row) continue
-    await storage.delete(key)
-    files++
+    if (await deleteStray(db, storage, key)) files++
   }
   let staged = 0
   for (const name of await readdir(stagingDir).catch(() => [] as string[])) {

@@ -17,7 +17,16 @@ import type { AppContext } from '../context.js'
 import { withFields } from '../writes/fields.js'
 import { type RecordJson, writeRecord } from '../writes/pds-write.js'
 import { ownRecord } from '../writes/stored.js'
-import { claimJob, finishJob, type Job, jobCounts, reapJobs, reportJob } from './jobs.js'
+import {
+  claimJob,
+  finishJob,
+  holdJob,
+  type Job,
+  JobCancelledError,
+  jobCounts,
+  reapJobs,
+  reportJob,
+} from './jobs.js'
 import { imageUrl } from '../links.js'
 import { storeImage } from './images.js'
 import { addObject, deleteVersions, releaseObjects } from './objects.js'
@@ -27,8 +36,6 @@ import { sweepMedia } from './sweep.js'
 const RECORD_BLOB_MAX = 104_857_600
 /** How often the worker looks for work and reaps stale jobs when nobody wakes it. */
 const POLL_MS = 2_000
-/** How often the worker sweeps what nothing references (sweep.ts). */
-const SWEEP_MS = 3600_000
 
 /** Earlier versions of a track's audio kept besides the current one. */
 const KEPT_VERSIONS = 10
@@ -61,6 +68,8 @@ export class MediaWorker implements ProcessPart {
   private counts: Record<string, number> = {}
   private failing = false
   private sweptAt = 0
+  /** the last sweep that succeeded, and the error of the last one if it failed since */
+  private sweep: { lastOkAt?: string; lastError?: string } = {}
 
   constructor(private readonly ctx: AppContext) {
     const { db } = ctx
@@ -75,9 +84,17 @@ export class MediaWorker implements ProcessPart {
     })
   }
 
-  /** For /health: the jobs by state, degraded while the worker's rounds fail. */
+  /**
+   * For /health: the jobs by state and the last sweep; degraded while the worker's rounds
+   * fail, and from a failed sweep until one succeeds.
+   */
   health() {
-    return { degraded: this.failing, storage: this.ctx.media.storage.kind, jobs: this.counts }
+    return {
+      degraded: this.failing || this.sweep.lastError !== undefined,
+      storage: this.ctx.media.storage.kind,
+      jobs: this.counts,
+      sweep: this.sweep,
+    }
   }
 
   start(): void {
@@ -104,10 +121,9 @@ export class MediaWorker implements ProcessPart {
       try {
         const failed = await reapJobs(ctx.db)
         if (failed.length > 0) await releaseObjects(ctx.db, ctx.media.storage, failed)
-        if (Date.now() - this.sweptAt > SWEEP_MS) {
+        if (Date.now() - this.sweptAt > ctx.media.cfg.sweepIntervalSeconds * 1000) {
           this.sweptAt = Date.now()
-          const swept = await sweepMedia(ctx.db, ctx.media.storage, ctx.media.stagingDir)
-          ctx.logger.info(swept, 'media swept')
+          await this.sweepOnce()
         }
         job = await claimJob(ctx.db)
         if (job) await this.process(job)
@@ -130,30 +146,62 @@ export class MediaWorker implements ProcessPart {
     }
   }
 
+  /** Sweeps (sweep.ts); a failure is kept for /health until a sweep succeeds. */
+  private async sweepOnce(): Promise<void> {
+    const { ctx } = this
+    try {
+      const swept = await sweepMedia(ctx.db, ctx.media.storage, ctx.media.stagingDir)
+      this.sweep = { lastOkAt: new Date().toISOString() }
+      ctx.logger.info(swept, 'media swept')
+    } catch (err) {
+      this.sweep = { ...this.sweep, lastError: String(err) }
+      ctx.logger.error({ err }, 'the media sweep failed')
+    }
+  }
+
   private async process(job: Job): Promise<void> {
     const { ctx } = this
     const log = ctx.logger.child({ job: job.id, did: job.did })
     const uri = `at://${job.did}/${ctx.cfg.namespace.collection('track')}/${job.rkey}`
-    const made: { version?: number } = {}
+    const made: { version?: number; published?: boolean } = {}
     try {
       await this.publishTrack(job, uri, made)
-      await finishJob(ctx.db, job.id, { state: 'done' })
+      if (!(await finishJob(ctx.db, job.id, { state: 'done' }))) {
+        throw new JobCancelledError(job.id)
+      }
       log.info({ uri }, 'a track was processed and published')
     } catch (err) {
       // nothing half-done: the version this job made goes, with what only it used
       if (made.version !== undefined) {
         await deleteVersions(ctx.db, ctx.media.storage, uri, (v) => v === made.version)
       }
-      const reason = failureReason(err)
-      if (!(err instanceof MediaError)) {
+      if (err instanceof JobCancelledError) {
+        // cancelled once it had published: the record it wrote goes too
+        if (made.published) await this.unpublish(job, uri)
+        log.info({ uri }, 'a media job was cancelled')
+      } else if (!(err instanceof MediaError)) {
         log.error({ err }, 'a media job failed')
       }
-      await finishJob(ctx.db, job.id, { state: 'failed', error: reason })
+      await finishJob(ctx.db, job.id, { state: 'failed', error: failureReason(err) })
       await releaseObjects(ctx.db, ctx.media.storage, [job.sha256])
     }
   }
 
-  private async publishTrack(job: Job, uri: string, made: { version?: number }): Promise<void> {
+  /** Deletes the track record a cancelled job wrote (the index follows at once). */
+  private async unpublish(job: Job, uri: string): Promise<void> {
+    const { ctx } = this
+    const account = ctx.auth.forGrant(job.did, job.grant_id)
+    await writeRecord(ctx, account, { op: 'delete', name: 'track', rkey: job.rkey }).catch(
+      (err: unknown) =>
+        ctx.logger.error({ err, uri }, 'a cancelled job could not delete its record'),
+    )
+  }
+
+  private async publishTrack(
+    job: Job,
+    uri: string,
+    made: { version?: number; published?: boolean },
+  ): Promise<void> {
     const { ctx } = this
     const { media } = ctx
     const timeoutMs = media.cfg.jobTimeoutSeconds * 1000
@@ -207,6 +255,8 @@ export class MediaWorker implements ProcessPart {
       .executeTakeFirst()
     const version = (last?.v ?? 0) + 1
     const insertVersion = async (tx: Tx) => {
+      // committed before a cancellation (which then deletes it), or not at all
+      await holdJob(tx, job.id)
       await tx
         .insertInto('media_version')
         .values({
@@ -239,6 +289,7 @@ export class MediaWorker implements ProcessPart {
     }
 
     await reportJob(ctx.db, job.id, 'publishing')
+    await ctx.db.transaction().execute((tx) => holdJob(tx, job.id))
     const account = ctx.auth.forGrant(job.did, job.grant_id)
     const pds = await account.pds()
     let audioBlob: unknown
@@ -272,6 +323,7 @@ export class MediaWorker implements ProcessPart {
       // the same record, with its new audio: its URI, likes and comments stay
       const stored = await ownRecord(ctx, account, 'track', uri)
       const record = withFields(stored.json, { ...audio, audioBlob: audioBlob ?? '' })
+      made.published = true
       await writeRecord(ctx, account, {
         op: 'update',
         name: 'track',
@@ -306,6 +358,7 @@ export class MediaWorker implements ProcessPart {
       ...(audioBlob ? { audioBlob } : {}),
       createdAt: new Date().toISOString(),
     }
+    made.published = true
     await writeRecord(ctx, account, { op: 'create', name: 'track', rkey: job.rkey, record })
   }
 
@@ -371,7 +424,7 @@ async function artistName(ctx: AppContext, did: string): Promise<string> {
 
 /** What the uploader reads when a job fails. */
 function failureReason(err: unknown): string {
-  if (err instanceof MediaError) return err.message
+  if (err instanceof MediaError || err instanceof JobCancelledError) return err.message
   if (err instanceof XRPCError) return `publishing to your PDS failed: ${err.message}`
   return 'processing failed on the server; try again later'
 }

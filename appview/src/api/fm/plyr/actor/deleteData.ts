@@ -1,6 +1,7 @@
 import { InvalidRequestError, type Server } from '@atproto/xrpc-server'
 import { fm, type RecordName, recordLexicons } from '@plyr/lexicons'
 import type { AppContext } from '../../../../context.js'
+import { cancelAccountJobs } from '../../../../media/jobs.js'
 import { deleteAccountMedia } from '../../../../media/objects.js'
 import { writeRecord } from '../../../../writes/pds-write.js'
 import { perAccountWrites } from '../../../../writes/rate-limit.js'
@@ -17,6 +18,9 @@ export default function (server: Server, ctx: AppContext) {
           'ConfirmationMismatch',
         )
       }
+      // first: a job still running publishes nothing after this (it checks before it
+      // commits and before it writes; one past its check undoes its record itself)
+      await ctx.db.transaction().execute((tx) => cancelAccountJobs(tx, account.did))
       const pds = await account.pds()
       let records = 0
       for (const name of Object.keys(recordLexicons) as RecordName[]) {

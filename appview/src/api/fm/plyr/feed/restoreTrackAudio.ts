@@ -3,6 +3,7 @@ import { InvalidRequestError, type Server } from '@atproto/xrpc-server'
 import { fm } from '@plyr/lexicons'
 import type { AppContext } from '../../../../context.js'
 import { enqueueJob } from '../../../../media/jobs.js'
+import { ObjectGoneError } from '../../../../media/objects.js'
 import { perAccountWrites } from '../../../../writes/rate-limit.js'
 import { ownRecord } from '../../../../writes/stored.js'
 
@@ -14,6 +15,8 @@ export default function (server: Server, ctx: AppContext) {
       const { did, grantId } = auth.credentials
       const { uri, version } = input.body
       const stored = await ownRecord(ctx, auth.credentials, 'track', uri)
+      const notKept = () =>
+        new InvalidRequestError(`${uri} keeps no version ${version}`, 'VersionNotFound')
       const jobId = await ctx.db.transaction().execute(async (tx) => {
         const kept = await tx
           .selectFrom('media_version')
@@ -21,16 +24,17 @@ export default function (server: Server, ctx: AppContext) {
           .where('track_uri', '=', uri)
           .where('version', '=', version)
           .executeTakeFirst()
-        if (!kept) {
-          throw new InvalidRequestError(`${uri} keeps no version ${version}`, 'VersionNotFound')
-        }
-        // the kept original is processed again as a new version (the job references it)
+        if (!kept) throw notKept()
+        // the kept original is processed again as a new version (the job references it);
+        // a version deleted meanwhile may have taken the original with it
         return enqueueJob(tx, {
           did,
           grantId,
           sha256: kept.original_sha256,
           rkey: stored.rkey,
           input: { replace: true },
+        }).catch((err: unknown) => {
+          throw err instanceof ObjectGoneError ? notKept() : err
         })
       })
       ctx.mediaWorker?.wake()

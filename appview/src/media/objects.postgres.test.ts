@@ -7,7 +7,8 @@ import { openTestDatabase, type TestDatabase } from '@plyr/db/testing'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { enqueueJob, holdJob } from './jobs.js'
-import { addObject, deleteAccountMedia, ObjectGoneError, releaseObjects } from './objects.js'
+import { deleteAccountMedia } from './account.js'
+import { addObject, ObjectGoneError, releaseObjects } from './objects.js'
 import { sweepMedia } from './sweep.js'
 
 let database: TestDatabase

@@ -2,7 +2,7 @@ import { InvalidRequestError, type Server } from '@atproto/xrpc-server'
 import { fm, type RecordName, recordLexicons } from '@plyr/lexicons'
 import type { AppContext } from '../../../../context.js'
 import { cancelAccountJobs } from '../../../../media/jobs.js'
-import { deleteAccountMedia } from '../../../../media/objects.js'
+import { deleteAccountMedia } from '../../../../media/account.js'
 import { writeRecord } from '../../../../writes/pds-write.js'
 import { perAccountWrites } from '../../../../writes/rate-limit.js'
 

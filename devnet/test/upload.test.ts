@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PlyrService } from '@plyr/appview'
 import { fm } from '@plyr/lexicons'
 import { type DevAccount, DevNetwork, freePort } from '../src/network.js'
+import { makeAudio } from './audio-file.js'
 import { developerToken, launchChromium } from './browser.js'
 import { startPlyr, tempDir } from './service.js'
 import { waitFor } from './wait.js'
@@ -18,23 +19,6 @@ const NS = 'fm.plyr.dev'
 const LIMIT = 3_000_000
 const BLOB_LIMIT = 1_000_000
 const run = promisify(execFile)
-
-/**
- * A generated stereo test signal, `seconds` long: a 440 Hz sine at half of full scale for
- * the first half, then silence (so its peaks, loudness and length are known), in the
- * format `args` give.
- */
-async function makeAudio(dir: string, name: string, seconds: number, args: string[]) {
-  const path = join(dir, name)
-  const tone = `0.5*sin(2*PI*440*t)*lt(t\\,${seconds / 2})`
-  await run('ffmpeg', [
-    ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi'],
-    ...['-i', `aevalsrc=${tone}|${tone}:s=44100:d=${seconds}`],
-    ...args,
-    path,
-  ])
-  return path
-}
 
 /** The seconds of audio a file decodes to (ffmpeg's own count of decoded samples). */
 async function decodedSeconds(bytes: Uint8Array, dir: string): Promise<number> {

@@ -32,6 +32,10 @@ export type AppViewConfig = SharedConfig & {
   oauthScope?: string
   /** Writes one account may make per minute (WRITE_RATE_LIMIT_PER_MINUTE). */
   writesPerMinute: number
+  /** Bytes one account may upload in a day (MAX_UPLOAD_BYTES_PER_DAY). */
+  uploadBytesPerDay: number
+  /** Processing jobs one account may have queued or running at once (MAX_PROCESSING_JOBS_PER_ACCOUNT). */
+  jobsPerAccount: number
   /** The built web client served at / (CLIENT_DIR); null serves no client. */
   clientDir: string | null
   /** Uploads: limits, where staging and local storage live (media/src/config.ts). */
@@ -60,6 +64,8 @@ export function appViewConfigFromEnv(
     feedCacheMs: envInt(env, 'FEED_CACHE_MS', 1000, 0),
     ...signInConfig(env),
     writesPerMinute: envInt(env, 'WRITE_RATE_LIMIT_PER_MINUTE', 60),
+    uploadBytesPerDay: envInt(env, 'MAX_UPLOAD_BYTES_PER_DAY', 10 * 1024 ** 3),
+    jobsPerAccount: envInt(env, 'MAX_PROCESSING_JOBS_PER_ACCOUNT', 3),
     clientDir: env.CLIENT_DIR === undefined ? DEFAULT_CLIENT_DIR : env.CLIENT_DIR || null,
     media: mediaConfigFromEnv(env),
     runMediaWorker: envBool(env, 'RUN_MEDIA_WORKER', true),

@@ -57,6 +57,7 @@ describe(`data layer on ${testDatabaseKind()}`, () => {
       'media_job',
       'media_object',
       'media_upload',
+      'media_upload_progress',
       'media_version',
       'oauth_grant',
       'oauth_lock',

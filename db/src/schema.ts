@@ -401,6 +401,22 @@ export interface MediaUploadTable {
   created_at: DefaultNow
 }
 
+export type UploadProgressState = 'receiving' | 'received' | 'failed'
+
+/** An upload as it streams, named by the client (X-Plyr-Upload-Id), and the job it became. */
+export interface MediaUploadProgressTable {
+  id: string
+  did: string
+  received: ColumnType<number, number | undefined, number>
+  /** the declared Content-Length, when there was one */
+  total: ColumnType<number | null, number | null | undefined, number | null>
+  state: UploadProgressState
+  /** why the upload failed, for a person */
+  error: string | null
+  job_id: string | null
+  updated_at: DefaultNow
+}
+
 export type MediaJobState = 'queued' | 'running' | 'done' | 'failed'
 
 /** A processing job: an upload becoming a track (media/, appview/src/media/worker.ts). */
@@ -497,6 +513,7 @@ export interface IndexSchema {
   labeler_audit: LabelerAuditTable
   media_object: MediaObjectTable
   media_upload: MediaUploadTable
+  media_upload_progress: MediaUploadProgressTable
   media_job: MediaJobTable
   media_version: MediaVersionTable
   media_image: MediaImageTable

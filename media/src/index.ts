@@ -18,6 +18,7 @@ export {
 } from './process.js'
 export {
   EmptyUploadError,
+  type StageOptions,
   type Staged,
   stageUpload,
   UploadInterruptedError,

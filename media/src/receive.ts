@@ -18,17 +18,26 @@ export class UploadInterruptedError extends Error {
 /** A file staged on local disk: its path, size and SHA-256 (hex). */
 export type Staged = { path: string; size: number; sha256: string; discard(): Promise<void> }
 
+export type StageOptions = {
+  /** past this many bytes the upload is refused (UploadTooLargeError) */
+  maxBytes: number
+  /** called with the bytes received so far, after each chunk */
+  onBytes?: (received: number) => void
+  /** aborting it stops the upload with the signal's reason */
+  signal?: AbortSignal
+}
+
 /**
  * Streams `body` to a new file under `dir` while hashing it, in constant memory (the
  * streams' own buffers, with backpressure). Past `maxBytes` it stops reading with
  * UploadTooLargeError (the body is left for the caller to answer and close); a body that
- * ends early is UploadInterruptedError; either way nothing is kept.
+ * ends early is UploadInterruptedError; `signal` aborted stops it with its reason; in
+ * every case nothing is kept.
  */
 export async function stageUpload(
   body: Readable,
   dir: string,
-  maxBytes: number,
-  onBytes?: (received: number) => void,
+  { maxBytes, onBytes, signal }: StageOptions,
 ): Promise<Staged> {
   await mkdir(dir, { recursive: true })
   const path = join(dir, `${randomUUID()}.part`)
@@ -50,9 +59,12 @@ export async function stageUpload(
   const interrupted = () => {
     if (!body.readableEnded) meter.destroy(new UploadInterruptedError('the upload was interrupted'))
   }
+  const aborted = () => meter.destroy(signal!.reason as Error)
   body.once('error', interrupted)
   body.once('close', interrupted)
+  signal?.addEventListener('abort', aborted, { once: true })
   body.pipe(meter)
+  if (signal?.aborted) aborted()
   const discard = () => rm(path, { force: true })
   try {
     await pipeline(meter, createWriteStream(path, { flags: 'wx' }))
@@ -63,6 +75,7 @@ export async function stageUpload(
   } finally {
     body.off('error', interrupted)
     body.off('close', interrupted)
+    signal?.removeEventListener('abort', aborted)
   }
   if (size === 0) {
     await discard()

@@ -47,9 +47,9 @@ export function databaseRateLimiter(
       if (key === null) return null
       const points = (override?.calcPoints ?? opts.calcPoints)(ctx)
       if (points < 1) return null
-      let row: { consumed: number; window_ends: Date }
+      let row: LimitWindow
       try {
-        row = await consume(db, `${opts.keyPrefix}:${key}`, points, opts.durationMs)
+        row = await consumePoints(db, `${opts.keyPrefix}:${key}`, points, opts.durationMs)
         if ((counted += points) >= SWEEP_EVERY) {
           counted = 0
           await db
@@ -80,14 +80,21 @@ export function databaseRateLimiter(
   })
 }
 
-async function consume(
+/** A limit's window as counted: the points used in it and when it ends. */
+export type LimitWindow = { consumed: number; window_ends: Date }
+
+/**
+ * Counts `points` against `key` in its fixed window of `durationMs` (a new window starts
+ * when the last one has ended), in one upsert; returns the window as counted.
+ */
+export async function consumePoints(
   db: Kysely<IndexSchema>,
   key: string,
   points: number,
   durationMs: number,
-): Promise<{ consumed: number; window_ends: Date }> {
+): Promise<LimitWindow> {
   const window = `${durationMs} milliseconds`
-  const { rows } = await sql<{ consumed: number; window_ends: Date }>`
+  const { rows } = await sql<LimitWindow>`
     insert into rate_limit (key, consumed, window_ends)
     values (${key}, ${points}, now() + ${window}::interval)
     on conflict (key) do update set
@@ -95,7 +102,19 @@ async function consume(
         else rate_limit.consumed + excluded.consumed end,
       window_ends = case when rate_limit.window_ends <= now() then excluded.window_ends
         else rate_limit.window_ends end
-    returning consumed, window_ends
+    returning consumed::float8 as consumed, window_ends
   `.execute(db)
   return rows[0]!
+}
+
+/** `key`'s window while it lasts (nothing counted: undefined), without counting. */
+export async function currentWindow(
+  db: Kysely<IndexSchema>,
+  key: string,
+): Promise<LimitWindow | undefined> {
+  const { rows } = await sql<LimitWindow>`
+    select consumed::float8 as consumed, window_ends from rate_limit
+    where key = ${key} and window_ends > now()
+  `.execute(db)
+  return rows[0]
 }

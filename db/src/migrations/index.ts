@@ -18,6 +18,7 @@ import * as m0031 from './0031-label-subscriptions.js'
 import * as m0032 from './0032-labeler-scans.js'
 import * as m0040 from './0040-media.js'
 import * as m0041 from './0041-media-images.js'
+import * as m0046 from './0046-upload-progress.js'
 import * as m0050 from './0050-play-reports.js'
 
 /** Every migration, in order. Add new ones here; never edit one that has shipped. */
@@ -41,5 +42,6 @@ export const migrations: Record<string, Migration> = {
   '0032-labeler-scans': m0032,
   '0040-media': m0040,
   '0041-media-images': m0041,
+  '0046-upload-progress': m0046,
   '0050-play-reports': m0050,
 }

@@ -3,14 +3,14 @@ import type { AtUriString } from '@atproto/lex'
 import { InvalidRequestError, type Server } from '@atproto/xrpc-server'
 import { fm } from '@plyr/lexicons'
 import type { AppContext } from '../../../../context.js'
-import { enqueueJob } from '../../../../media/jobs.js'
 import { perAccountWrites } from '../../../../writes/rate-limit.js'
+import { startJob } from '../media/start-job.js'
 
 export default function (server: Server, ctx: AppContext) {
   server.add(fm.plyr.feed.createTrack.main, {
     auth: ctx.auth.signedIn,
     rateLimit: perAccountWrites,
-    handler: async ({ auth, input }) => {
+    handler: async ({ auth, input, res }) => {
       const { did, grantId } = auth.credentials
       const { uploadId, ...metadata } = input.body
       const collection = ctx.cfg.namespace.collection('track')
@@ -67,13 +67,19 @@ export default function (server: Server, ctx: AppContext) {
           }
         }
         const rkey = TID.nextStr()
-        const id = await enqueueJob(tx, {
-          did,
-          grantId,
-          sha256: upload.sha256,
-          rkey,
-          input: metadata,
-        })
+        const id = await startJob(
+          tx,
+          ctx,
+          res,
+          {
+            did,
+            grantId,
+            sha256: upload.sha256,
+            rkey,
+            input: metadata,
+          },
+          uploadId,
+        )
         return { jobId: id, uri: `at://${did}/${collection}/${rkey}` as AtUriString }
       })
       ctx.mediaWorker?.wake()

@@ -2,16 +2,16 @@ import type { AtUriString } from '@atproto/lex'
 import { InvalidRequestError, type Server } from '@atproto/xrpc-server'
 import { fm } from '@plyr/lexicons'
 import type { AppContext } from '../../../../context.js'
-import { enqueueJob } from '../../../../media/jobs.js'
 import { ObjectGoneError } from '../../../../media/objects.js'
 import { perAccountWrites } from '../../../../writes/rate-limit.js'
+import { startJob } from '../media/start-job.js'
 import { ownRecord } from '../../../../writes/stored.js'
 
 export default function (server: Server, ctx: AppContext) {
   server.add(fm.plyr.feed.restoreTrackAudio.main, {
     auth: ctx.auth.signedIn,
     rateLimit: perAccountWrites,
-    handler: async ({ auth, input }) => {
+    handler: async ({ auth, input, res }) => {
       const { did, grantId } = auth.credentials
       const { uri, version } = input.body
       const stored = await ownRecord(ctx, auth.credentials, 'track', uri)
@@ -27,7 +27,7 @@ export default function (server: Server, ctx: AppContext) {
         if (!kept) throw notKept()
         // the kept original is processed again as a new version (the job references it);
         // a version deleted meanwhile may have taken the original with it
-        return enqueueJob(tx, {
+        return startJob(tx, ctx, res, {
           did,
           grantId,
           sha256: kept.original_sha256,

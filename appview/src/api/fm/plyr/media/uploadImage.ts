@@ -1,17 +1,11 @@
-import type { Readable } from 'node:stream'
-import { InvalidRequestError, type Server, XRPCError } from '@atproto/xrpc-server'
-import {
-  EmptyUploadError,
-  MediaError,
-  stageUpload,
-  UploadInterruptedError,
-  UploadTooLargeError,
-} from '@plyr/media'
+import { InvalidRequestError, type Server } from '@atproto/xrpc-server'
+import { MediaError } from '@plyr/media'
 import { fm } from '@plyr/lexicons'
 import type { AppContext } from '../../../../context.js'
 import { imageUrl } from '../../../../links.js'
 import { storeImage } from '../../../../media/images.js'
 import { perAccountWrites } from '../../../../writes/rate-limit.js'
+import { receiveBody } from './receive.js'
 
 export default function (server: Server, ctx: AppContext) {
   server.add(fm.plyr.media.uploadImage.main, {
@@ -19,28 +13,14 @@ export default function (server: Server, ctx: AppContext) {
     rateLimit: perAccountWrites,
     handler: async ({ auth, input, req, res }) => {
       const { media } = ctx
-      const max = media.cfg.maxImageBytes
-      const tooLarge = () => {
-        res.setHeader('connection', 'close')
-        return new XRPCError(
-          413,
-          `the image is larger than the limit of ${max} bytes`,
-          'PayloadTooLarge',
-        )
-      }
-      if (Number(req.headers['content-length']) > max) throw tooLarge()
-      let staged
-      try {
-        staged = await stageUpload(input.body as Readable, media.stagingDir, max)
-      } catch (err) {
-        if (err instanceof UploadTooLargeError) throw tooLarge()
-        if (err instanceof EmptyUploadError)
-          throw new InvalidRequestError(err.message, 'EmptyUpload')
-        if (err instanceof UploadInterruptedError) {
-          throw new InvalidRequestError(err.message, 'UploadInterrupted')
-        }
-        throw err
-      }
+      const staged = await receiveBody(ctx, {
+        req,
+        res,
+        body: input.body,
+        did: auth.credentials.did,
+        max: media.cfg.maxImageBytes,
+        what: 'image',
+      })
       try {
         const imageId = await storeImage(
           ctx.db,

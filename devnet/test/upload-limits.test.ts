@@ -7,26 +7,11 @@ import { type DevAccount, DevNetwork, freePort } from '../src/network.js'
 import { makeAudio } from './audio-file.js'
 import { developerToken, launchChromium } from './browser.js'
 import { startPlyr, tempDir } from './service.js'
+import { followEvents, receivedWhileStreaming, slowBody } from './upload-stream.js'
 
 const NS = 'fm.plyr.dev'
 const MAX_UPLOAD = 3_000_000
 const PER_DAY = 4_000_000
-const CHUNK = 64 * 1024
-
-type Event = { event: string; data: Record<string, unknown>; uploadDone: boolean }
-
-/** A body sent `CHUNK` bytes at a time, `pauseMs` apart (a slow connection). */
-function slowBody(bytes: Uint8Array, pauseMs: number): ReadableStream<Uint8Array> {
-  let at = 0
-  return new ReadableStream({
-    async pull(controller) {
-      if (at >= bytes.length) return controller.close()
-      if (at > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs))
-      controller.enqueue(bytes.slice(at, at + CHUNK))
-      at += CHUNK
-    },
-  })
-}
 
 describe(
   'following an upload as it streams, and per-account upload limits',
@@ -93,28 +78,8 @@ describe(
         body: JSON.stringify({ uploadId, title }),
       })
 
-    /** Reads `/uploads/<id>/events` as the events arrive, noting whether the upload had answered. */
-    async function follow(who: string, id: string, uploadDone: () => boolean): Promise<Event[]> {
-      const res = await fetch(`${appUrl}/uploads/${id}/events`, { headers: auth(who) })
-      expect(res.status).toBe(200)
-      const events: Event[] = []
-      const decoder = new TextDecoder()
-      let buffered = ''
-      for await (const chunk of res.body! as unknown as AsyncIterable<Uint8Array>) {
-        buffered += decoder.decode(chunk, { stream: true })
-        let end: number
-        while ((end = buffered.indexOf('\n\n')) >= 0) {
-          const block = buffered.slice(0, end)
-          buffered = buffered.slice(end + 2)
-          events.push({
-            event: /^event: (.*)$/m.exec(block)![1]!,
-            data: JSON.parse(/^data: (.*)$/m.exec(block)![1]!) as Record<string, unknown>,
-            uploadDone: uploadDone(),
-          })
-        }
-      }
-      return events
-    }
+    const follow = (who: string, id: string, uploadDone: () => boolean) =>
+      followEvents(appUrl, tokens.get(who)!, id, uploadDone)
 
     it('streams the bytes received while the upload arrives, then the job made of it to done', async () => {
       const wav = new Uint8Array(await readFile(await makeAudio(data.path, 'slow.wav', 8, [])))
@@ -137,13 +102,10 @@ describe(
 
       const events = await following
       // before the upload answered: the body still arriving, in increasing amounts
-      const early = events.filter(
-        (e) => e.event === 'received' && !e.uploadDone && (e.data.bytes as number) < wav.length,
-      )
-      expect(early.length).toBeGreaterThanOrEqual(2)
-      const bytes = early.map((e) => e.data.bytes as number)
+      const bytes = receivedWhileStreaming(events, wav.length)
+      expect(bytes.length).toBeGreaterThanOrEqual(2)
       for (let i = 1; i < bytes.length; i++) expect(bytes[i]).toBeGreaterThan(bytes[i - 1]!)
-      expect(early[0]!.data.total).toBe(wav.length)
+      expect(events[0]!.data.total).toBe(wav.length)
       const received = events.filter((e) => e.event === 'received')
       expect(received.at(-1)!.data.bytes).toBe(wav.length)
       // then the job's stages, in order, to the track

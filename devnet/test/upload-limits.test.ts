@@ -12,6 +12,7 @@ import { followEvents, receivedWhileStreaming, slowBody } from './upload-stream.
 const NS = 'fm.plyr.dev'
 const MAX_UPLOAD = 3_000_000
 const PER_DAY = 4_000_000
+const WRITES_PER_MINUTE = 10
 
 describe(
   'following an upload as it streams, and per-account upload limits',
@@ -40,11 +41,12 @@ describe(
           MAX_UPLOAD_BYTES: String(MAX_UPLOAD),
           MAX_UPLOAD_BYTES_PER_DAY: String(PER_DAY),
           MAX_PROCESSING_JOBS_PER_ACCOUNT: '1',
+          WRITE_RATE_LIMIT_PER_MINUTE: String(WRITES_PER_MINUTE),
         },
         data.path,
       )
       browser = await launchChromium()
-      for (const name of ['ada', 'bea', 'cai']) {
+      for (const name of ['ada', 'bea', 'cai', 'dov']) {
         const account = await net.createAccount(name)
         accounts.set(name, account)
         tokens.set(name, await developerToken(browser, appUrl, account))
@@ -207,6 +209,25 @@ describe(
       // the refused upload is still waiting; with the first job done there is room for it
       const waiting = ids[answers.indexOf(refused)]!
       expect((await createTrack('cai', waiting, 'Later')).status).toBe(200)
+    })
+
+    it('counts uploads and tracks against the account’s write rate, refusing past it with 429 and Retry-After', async () => {
+      const calls = [
+        () => upload('dov', new Blob([makeNoise(100)])),
+        () => upload('dov', new Blob([makeNoise(100)]), {}, 'fm.plyr.media.uploadImage'),
+        () => createTrack('dov', randomUUID(), 'Nothing'),
+      ]
+      for (let i = 0; i < WRITES_PER_MINUTE; i++) {
+        expect((await calls[i % calls.length]!()).status).toBe(400)
+      }
+      for (const call of calls) {
+        const refused = await call()
+        expect(refused.status).toBe(429)
+        expect(((await refused.json()) as { error: string }).error).toBe('RateLimitExceeded')
+        expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+      }
+      // another account is not limited by this one's writes
+      expect((await createTrack('ada', randomUUID(), 'Nothing')).status).toBe(400)
     })
   },
 )

@@ -168,9 +168,19 @@ describe('docker-compose.yml', () => {
         const endpoint = new URL(env.S3_ENDPOINT!)
         expect(endpoint.hostname, `${name}'s S3_ENDPOINT`).toBe('s3')
         expect(services.s3!.ports).toContainEqual(expect.stringMatching(`:${endpoint.port}$`))
-        expect([services['s3-bucket']!.entrypoint].flat().join(' ')).toContain(
-          `mb --ignore-existing s3/${env.S3_BUCKET}`,
+        const bucketSetup = [services['s3-bucket']!.entrypoint].flat().join(' ')
+        expect(bucketSetup).toContain(`mb --ignore-existing s3/${env.S3_BUCKET}`)
+        // what listeners are sent to is reachable from the host, not the compose network:
+        // the s3 service's published port, the bucket's path, its objects readable there
+        const served = new URL(env.MEDIA_PUBLIC_URL ?? 'http://unset')
+        expect(env.MEDIA_PUBLIC_URL, `${name} sets MEDIA_PUBLIC_URL`).toBeDefined()
+        expect(Object.keys(services), `${name}'s MEDIA_PUBLIC_URL host`).not.toContain(
+          served.hostname,
         )
+        expect(served.hostname).toBe('localhost')
+        expect(services.s3!.ports).toContainEqual(expect.stringMatching(`^${served.port}:`))
+        expect(served.pathname).toBe(`/${env.S3_BUCKET}`)
+        expect(bucketSetup).toContain(`mc anonymous set download s3/${env.S3_BUCKET}`)
       }
     }
     // the image runs the Node the project pins, and its default command exists
@@ -306,7 +316,8 @@ describe('docker-compose.yml', () => {
       expect(await mediaMetrics.text()).toMatch(/^plyr_media_jobs\{state="queued"\} 0$/m)
 
       // the AppView serves stored media from the bucket: cover art put there, its rows
-      // written as the media worker would, is a redirect to a presigned URL of the stand-in
+      // written as the media worker would, is a redirect to the stand-in's bucket at the
+      // public URL (MEDIA_PUBLIC_URL, mapped to this machine)
       const appview = started.find((s) => commandOf(s.service).join(' ') === 'npm start')!
       const bytes = randomBytes(256)
       const sha256 = createHash('sha256').update(bytes).digest('hex')
@@ -337,9 +348,9 @@ describe('docker-compose.yml', () => {
         redirect: 'manual',
       })
       expect(image.status).toBe(307)
-      const presigned = new URL(image.headers.get('location')!)
-      expect(presigned.port).toBe(String(s3.port))
-      const stored = await fetch(presigned)
+      const served = new URL(image.headers.get('location')!)
+      expect(served.toString()).toBe(`http://127.0.0.1:${s3.port}/${bucket}/${sha256}`)
+      const stored = await fetch(served)
       expect(Buffer.from(await stored.arrayBuffer())).toEqual(bytes)
 
       // a clean stop on SIGTERM, as `docker compose stop` sends it

@@ -171,16 +171,16 @@ describe('docker-compose.yml', () => {
         const bucketSetup = [services['s3-bucket']!.entrypoint].flat().join(' ')
         expect(bucketSetup).toContain(`mb --ignore-existing s3/${env.S3_BUCKET}`)
         // what listeners are sent to is reachable from the host, not the compose network:
-        // the s3 service's published port, the bucket's path, its objects readable there
-        const served = new URL(env.MEDIA_PUBLIC_URL ?? 'http://unset')
-        expect(env.MEDIA_PUBLIC_URL, `${name} sets MEDIA_PUBLIC_URL`).toBeDefined()
-        expect(Object.keys(services), `${name}'s MEDIA_PUBLIC_URL host`).not.toContain(
+        // presigned for the s3 service's published port; the bucket stays private
+        const served = new URL(env.S3_PUBLIC_ENDPOINT ?? 'http://unset')
+        expect(env.S3_PUBLIC_ENDPOINT, `${name} sets S3_PUBLIC_ENDPOINT`).toBeDefined()
+        expect(Object.keys(services), `${name}'s S3_PUBLIC_ENDPOINT host`).not.toContain(
           served.hostname,
         )
         expect(served.hostname).toBe('localhost')
         expect(services.s3!.ports).toContainEqual(expect.stringMatching(`^${served.port}:`))
-        expect(served.pathname).toBe(`/${env.S3_BUCKET}`)
-        expect(bucketSetup).toContain(`mc anonymous set download s3/${env.S3_BUCKET}`)
+        expect(env.MEDIA_PUBLIC_URL, `${name} presigns rather than naming a CDN`).toBeUndefined()
+        expect(bucketSetup).not.toContain('anonymous')
       }
     }
     // the image runs the Node the project pins, and its default command exists
@@ -316,8 +316,8 @@ describe('docker-compose.yml', () => {
       expect(await mediaMetrics.text()).toMatch(/^plyr_media_jobs\{state="queued"\} 0$/m)
 
       // the AppView serves stored media from the bucket: cover art put there, its rows
-      // written as the media worker would, is a redirect to the stand-in's bucket at the
-      // public URL (MEDIA_PUBLIC_URL, mapped to this machine)
+      // written as the media worker would, is a redirect to a URL presigned for the
+      // public endpoint (S3_PUBLIC_ENDPOINT, mapped to this machine)
       const appview = started.find((s) => commandOf(s.service).join(' ') === 'npm start')!
       const bytes = randomBytes(256)
       const sha256 = createHash('sha256').update(bytes).digest('hex')
@@ -349,7 +349,10 @@ describe('docker-compose.yml', () => {
       })
       expect(image.status).toBe(307)
       const served = new URL(image.headers.get('location')!)
-      expect(served.toString()).toBe(`http://127.0.0.1:${s3.port}/${bucket}/${sha256}`)
+      expect(served.origin + served.pathname).toBe(
+        `http://127.0.0.1:${s3.port}/${bucket}/${sha256}`,
+      )
+      expect(served.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/)
       const stored = await fetch(served)
       expect(Buffer.from(await stored.arrayBuffer())).toEqual(bytes)
 

@@ -47,9 +47,13 @@ function s3ConfigFromEnv(env: NodeJS.ProcessEnv): S3Config | undefined {
   const publicUrl = env.MEDIA_PUBLIC_URL
     ? envUrl(env, 'MEDIA_PUBLIC_URL', '', http).replace(/\/$/, '')
     : undefined
+  const publicEndpoint = env.S3_PUBLIC_ENDPOINT
+    ? envUrl(env, 'S3_PUBLIC_ENDPOINT', '', http)
+    : undefined
   return {
     bucket,
     endpoint,
+    publicEndpoint,
     region: envString(env, 'S3_REGION', 'us-east-1'),
     accessKeyId,
     secretAccessKey,

@@ -34,6 +34,8 @@ export type S3Config = {
   presignSeconds: number
   /** a public base URL (a CDN) serving the bucket's keys; unset: presigned URLs */
   publicUrl?: string
+  /** the endpoint as listeners reach it, when not `endpoint`: presigned URLs are signed for it */
+  publicEndpoint?: string
 }
 
 /** The parts a multipart upload sends at once, each PART_SIZE: the memory it takes. */
@@ -43,26 +45,18 @@ const PART_SIZE = 8 * 1024 * 1024
 /**
  * Objects in an S3 bucket (any S3-compatible server), keyed by their SHA-256. Files go up
  * as multipart uploads (`@aws-sdk/lib-storage`) read from disk, in constant memory.
- * Listeners are sent to a short-lived presigned URL, or to `publicUrl` when set.
+ * Listeners are sent to a short-lived presigned URL (on `publicEndpoint` when set), or to
+ * `publicUrl` when set.
  */
 export class S3Storage implements MediaStorage {
   readonly kind = 's3'
   readonly client: S3Client
+  /** Signs listeners' URLs: a client of the public endpoint (it sends nothing). */
+  private readonly presigner: S3Client
 
   constructor(private readonly cfg: S3Config) {
-    this.client = new S3Client({
-      region: cfg.region,
-      endpoint: cfg.endpoint,
-      forcePathStyle: cfg.forcePathStyle,
-      ...(cfg.accessKeyId && cfg.secretAccessKey
-        ? {
-            credentials: {
-              accessKeyId: cfg.accessKeyId,
-              secretAccessKey: cfg.secretAccessKey,
-            },
-          }
-        : {}),
-    })
+    this.client = s3Client(cfg, cfg.endpoint)
+    this.presigner = cfg.publicEndpoint ? s3Client(cfg, cfg.publicEndpoint) : this.client
   }
 
   async put(key: string, path: string, contentType: string): Promise<void> {
@@ -137,7 +131,7 @@ export class S3Storage implements MediaStorage {
     if (this.cfg.publicUrl) return `${this.cfg.publicUrl}/${checkKey(key)}`
     return getSignedUrl(
       // the presigner is typed against an older @smithy client class: the same at runtime
-      this.client as unknown as Parameters<typeof getSignedUrl>[0],
+      this.presigner as unknown as Parameters<typeof getSignedUrl>[0],
       new GetObjectCommand({
         Bucket: this.cfg.bucket,
         Key: checkKey(key),
@@ -146,4 +140,15 @@ export class S3Storage implements MediaStorage {
       { expiresIn: this.cfg.presignSeconds },
     )
   }
+}
+
+function s3Client(cfg: S3Config, endpoint: string | undefined): S3Client {
+  return new S3Client({
+    region: cfg.region,
+    endpoint,
+    forcePathStyle: cfg.forcePathStyle,
+    ...(cfg.accessKeyId && cfg.secretAccessKey
+      ? { credentials: { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey } }
+      : {}),
+  })
 }

@@ -102,3 +102,33 @@ describe.each(backends)('media storage on %s', (_name, open) => {
     await storage.delete(key)
   })
 })
+
+describe('media storage on S3 with a public endpoint', () => {
+  it("presigns listeners' URLs for S3_PUBLIC_ENDPOINT, storing through S3_ENDPOINT", async () => {
+    // the same stand-in under two names: the services' and the listeners'
+    const publicEndpoint = `http://localhost:${s3.port}`
+    const storage = new S3Storage({
+      bucket: 'plyr-public',
+      endpoint: `http://127.0.0.1:${s3.port}`,
+      publicEndpoint,
+      region: 'us-east-1',
+      accessKeyId: 'test',
+      secretAccessKey: 'test',
+      forcePathStyle: true,
+      presignSeconds: 60,
+    })
+    await storage.client.send(new CreateBucketCommand({ Bucket: 'plyr-public' }))
+    const bytes = randomBytes(1024)
+    const key = createHash('sha256').update(bytes).digest('hex')
+    const path = join(dir, 'public-endpoint')
+    await writeFile(path, bytes)
+    await storage.put(key, path, 'audio/mpeg')
+    const url = new URL((await storage.directUrl(key))!)
+    expect(url.origin).toBe(publicEndpoint)
+    expect(url.pathname).toBe(`/plyr-public/${key}`)
+    expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/)
+    const res = await fetch(url)
+    expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true)
+    await storage.delete(key)
+  })
+})

@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { devLabeler, type DevLabeler } from '../src/labeler.js'
 import { type DevAccount, DevNetwork, freePort } from '../src/network.js'
-import { developerToken, launchChromium } from './browser.js'
+import { developerToken, launchChromium, newUserContext, signInAtPds } from './browser.js'
 import { startPlyr, tempDir } from './service.js'
 import { waitFor } from './wait.js'
 
@@ -29,6 +29,8 @@ describe(
     let browser: Browser
     let nova: DevAccount
     let orin: DevAccount
+    let moderator: DevAccount
+    let fan: DevAccount
     let original: string
     let copy: string
 
@@ -36,7 +38,12 @@ describe(
       net = await DevNetwork.start()
       data = await tempDir()
       lab = await devLabeler(net)
-      ;[nova, orin] = await Promise.all([net.createAccount('nova'), net.createAccount('orin')])
+      ;[nova, orin, moderator, fan] = await Promise.all([
+        net.createAccount('nova'),
+        net.createAccount('orin'),
+        net.createAccount('moda'),
+        net.createAccount('theo'),
+      ])
       const port = await freePort()
       appUrl = `http://127.0.0.1:${port}`
       plyr = await startPlyr(
@@ -49,6 +56,7 @@ describe(
           RUN_INDEXER: 'false',
           FEED_CACHE_MS: '0',
           LABELER_SCAN_POLL_MS: '300',
+          ADMIN_DIDS: moderator.did,
         },
         data.path,
       )
@@ -122,6 +130,77 @@ describe(
       expect(flag).toMatchObject({ matched_subject: original, matched_title: 'Nova Song' })
       expect(flag.score).toBeGreaterThan(0.6)
       expect(flag.overlap_s).toBeGreaterThan(30)
+    })
+
+    it('a moderator in ADMIN_DIDS signs in through plyr, reviews the queue and acts; others are refused', async () => {
+      // signed out: the sign-in page, whose form goes through the PDS's consent screen
+      const context = await newUserContext(browser)
+      const page = await context.newPage()
+      const signedOut = await page.goto(`${appUrl}/admin`)
+      expect(signedOut!.status()).toBe(200)
+      await page.getByLabel('Handle').fill(moderator.handle)
+      await page.getByRole('button', { name: 'Sign in with plyr' }).click()
+      await signInAtPds(page, moderator)
+      await page.getByRole('button', { name: 'Authorize' }).click()
+      await page.waitForURL(`${appUrl}/admin`, { timeout: 30_000 })
+      await page.getByText(`Signed in as ${moderator.did}`).waitFor()
+
+      // the queue: the copy, with its evidence
+      const row = page.locator('tr', { hasText: 'Orin Song' })
+      await expect(row.textContent()).resolves.toContain('Nova Song')
+
+      // a POST without the form's CSRF token is refused, even with the session cookie
+      const flagId = (await row.getAttribute('id'))!.replace('flag-', '')
+      const forged = await page.evaluate(
+        async (path) =>
+          (
+            await fetch(path, {
+              method: 'POST',
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              body: 'reason=other&note=forged',
+            })
+          ).status,
+        `/admin/flags/${flagId}/false-positive`,
+      )
+      expect(forged).toBe(403)
+
+      // the action, through its confirmation step (htmx swaps it into the row)
+      await row.getByRole('link', { name: 'False positive…' }).click()
+      const confirm = page.locator('form.confirm')
+      await confirm.getByLabel('Reason').selectOption('original-artist')
+      await confirm.getByLabel('Note').fill('the same person')
+      await confirm.getByRole('button', { name: 'Yes, do it' }).click()
+      const audit = page.locator('tr', { hasText: 'the same person' })
+      await audit.waitFor()
+      expect(await audit.textContent()).toContain(moderator.did)
+      await waitFor(async () => (await shown(copy)) || undefined)
+      const resolved = await plyr.database.db
+        .selectFrom('labeler_flag')
+        .select(['status', 'resolved_by'])
+        .where('uri', '=', copy)
+        .executeTakeFirstOrThrow()
+      expect(resolved).toEqual({ status: 'false_positive', resolved_by: moderator.did })
+      await context.close()
+
+      // an account signed in through plyr that is not in ADMIN_DIDS: 403, for pages and actions
+      const other = await newUserContext(browser)
+      const fanPage = await other.newPage()
+      await fanPage.goto(`${appUrl}/admin`)
+      await fanPage.getByLabel('Handle').fill(fan.handle)
+      await fanPage.getByRole('button', { name: 'Sign in with plyr' }).click()
+      await signInAtPds(fanPage, fan)
+      await fanPage.getByRole('button', { name: 'Authorize' }).click()
+      await fanPage.waitForURL(`${appUrl}/admin`, { timeout: 30_000 })
+      const refused = await fanPage.reload()
+      expect(refused!.status()).toBe(403)
+      expect(await fanPage.textContent('body')).toContain(`${fan.did} is not a moderator`)
+      expect(
+        await fanPage.evaluate(
+          async (path) => (await fetch(path)).status,
+          `/admin/flags/${flagId}/confirm`,
+        ),
+      ).toBe(403)
+      await other.close()
     })
   },
 )

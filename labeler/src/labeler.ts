@@ -131,7 +131,7 @@ export class Labeler implements AsyncDisposable {
   /** Signs and stores labels, and hands them to this process's subscribers at once. */
   async label(inputs: LabelInput[]): Promise<LabelRow[]> {
     const rows = await this.store.create(inputs)
-    await this.feed.refresh()
+    await this.feed.committed(rows)
     return rows
   }
 

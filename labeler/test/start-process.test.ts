@@ -1,34 +1,13 @@
-import { execFile, spawn } from 'node:child_process'
-import { once } from 'node:events'
-import { createServer } from 'node:net'
+import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { Database } from '@plyr/db'
 import { expect, it } from 'vitest'
 import { makePiece } from './audio.js'
+import { startLabelerProcess } from './process.js'
 import { LABELER_DID, tempDir } from './start.js'
 
 const run = promisify(execFile)
-const root = join(import.meta.dirname, '../..')
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  return port
-}
-
-/** Polls `probe` until it returns something other than undefined (a deadline for a loaded machine). */
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe().catch(() => undefined)
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
-}
 
 it("npm run start:labeler scans a track uploaded through plyr from media's fingerprint", async () => {
   await using dir = await tempDir()
@@ -88,36 +67,19 @@ it("npm run start:labeler scans a track uploaded through plyr from media's finge
     .execute()
   await database.destroy()
 
-  const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'labeler/src/bin/start.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: '',
-      DATA_DIR: dir.path,
-      LABELER_DID,
-      LABELER_PORT: String(port),
-      LABELER_SCAN_POLL_MS: '200',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const labeler = await startLabelerProcess({
+    DATABASE_URL: '',
+    DATA_DIR: dir.path,
+    LABELER_DID,
+    LABELER_SCAN_POLL_MS: '200',
   })
-  let output = ''
-  child.stderr.on('data', (chunk) => (output += chunk))
-  const exited = once(child, 'exit')
   try {
-    const health = await waitFor(async () => {
-      const body = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as {
-        labeler?: { scanner?: { fromMedia: number } }
-      }
-      return body.labeler?.scanner?.fromMedia === 1 ? body : undefined
-    }).catch((err: unknown) => {
-      throw new Error(`${String(err)}; the labeler said:\n${output}`)
-    })
+    const health = await labeler.health<{ labeler?: { scanner?: { fromMedia: number } } }>(
+      (body) => body.labeler?.scanner?.fromMedia === 1,
+    )
     expect(health.labeler?.scanner).toEqual({ fromMedia: 1, computed: 0, downloaded: 0 })
   } finally {
-    child.kill('SIGTERM')
-    await exited
+    await labeler.stop()
   }
   const after = await Database.open({ dataDir: dir.path })
   try {

@@ -8,6 +8,7 @@ import {
   Processor,
 } from '@plyr/indexer'
 import { Labeler, type LabelerConfig, labelerConfigFromEnv } from '@plyr/labeler'
+import { mediaFingerprints } from '@plyr/media/fingerprint'
 import type { Logger } from 'pino'
 import { type AppViewConfig, appViewConfigFromEnv } from './config.js'
 import { LabelSubscriptions } from './labels/subscription.js'
@@ -63,6 +64,8 @@ export class PlyrService implements AsyncDisposable {
           cfg: cfg.labeler,
           db: database.db,
           logger: logger.child({ subsystem: 'labeler' }),
+          // tracks uploaded through plyr are scanned from the fingerprint media stored
+          mediaFingerprints: mediaFingerprints(database.db),
         })
       : undefined
     const labels = new LabelSubscriptions(

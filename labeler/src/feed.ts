@@ -70,20 +70,39 @@ export class LabelFeed {
     return this.running
   }
 
+  /**
+   * Labels this process just committed: delivered at once when they follow the head
+   * directly (nothing another process committed can sit between them), without reading
+   * them back; otherwise loaded with whatever came before them.
+   */
+  committed(rows: LabelRow[]): Promise<void> {
+    const sorted = [...rows].sort((a, b) => Number(a.seq) - Number(b.seq))
+    const first = sorted[0]
+    if (!first || Number(sorted.at(-1)!.seq) <= this.head) return Promise.resolve()
+    if (Number(first.seq) !== this.head + 1) return this.refresh()
+    this.push(sorted)
+    return Promise.resolve()
+  }
+
   private async load(): Promise<void> {
     for (;;) {
       const rows = await this.store.after(this.head, PAGE)
-      if (rows.length === 0) break
-      this.recent.push(...rows)
-      this.head = Number(rows[rows.length - 1]!.seq)
-      if (this.recent.length > RECENT) {
-        const cut = this.recent.length - RECENT
-        this.recentFrom = Number(this.recent[cut - 1]!.seq)
-        this.recent = this.recent.slice(cut)
-      }
-      for (const wake of this.waiters) wake()
+      // what `committed` delivered while this read was under way is not pushed twice
+      const fresh = rows.filter((r) => Number(r.seq) > this.head)
+      if (fresh.length > 0) this.push(fresh)
       if (rows.length < PAGE) break
     }
+  }
+
+  private push(rows: LabelRow[]): void {
+    this.recent.push(...rows)
+    this.head = Number(rows[rows.length - 1]!.seq)
+    if (this.recent.length > RECENT) {
+      const cut = this.recent.length - RECENT
+      this.recentFrom = Number(this.recent[cut - 1]!.seq)
+      this.recent = this.recent.slice(cut)
+    }
+    for (const wake of this.waiters) wake()
   }
 
   /** The labels after `seq` held in memory; undefined when `seq` is older than them. */

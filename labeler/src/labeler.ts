@@ -23,7 +23,7 @@ export type LabelerDeps = {
   /** The migrated database (shared with the AppView inside `npm start`). */
   db: Kysely<IndexSchema>
   logger: Logger
-  /** The media pipeline's fingerprints, when it runs (see MediaFingerprints). */
+  /** The media pipeline's fingerprints (`@plyr/media/fingerprint`; see MediaFingerprints). */
   mediaFingerprints?: MediaFingerprints
 }
 
@@ -86,7 +86,11 @@ export class Labeler implements AsyncDisposable {
     // 200 while the database answers, 503 "down" when it does not (as every plyr server)
     http.app.get('/health', (_req, res, next) => {
       databaseHealth(db).then((database) => {
-        const labelerPart = { degraded: false, seq: feed.seq }
+        const labelerPart = {
+          degraded: false,
+          seq: feed.seq,
+          ...(labeler?.scanner ? { scanner: labeler.scanner.counts } : {}),
+        }
         const { httpStatus, body } = healthAnswer(database, { labeler: labelerPart })
         res.status(httpStatus).json(body)
       }, next)
@@ -127,7 +131,7 @@ export class Labeler implements AsyncDisposable {
   /** Signs and stores labels, and hands them to this process's subscribers at once. */
   async label(inputs: LabelInput[]): Promise<LabelRow[]> {
     const rows = await this.store.create(inputs)
-    await this.feed.refresh()
+    await this.feed.committed(rows)
     return rows
   }
 

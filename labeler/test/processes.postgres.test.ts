@@ -45,3 +45,24 @@ it('delivers a label made by one process to the subscribers of another', async (
     sub.close()
   }
 })
+
+it('delivers labels made at the same time by both processes, each once and in order', async () => {
+  const head = Math.max(a.feed.seq, b.feed.seq)
+  const subs = [new Subscriber(a.url), new Subscriber(b.url)]
+  await Promise.all(subs.map((s) => s.opened()))
+  try {
+    // a process hands its own commits to its feed directly, while NOTIFY loads run
+    await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        (i % 2 ? a : b).label([{ uri: `did:plc:together${i}`, val: 'spam' }]),
+      ),
+    )
+    const all = Array.from({ length: 60 }, (_, i) => head + 1 + i)
+    for (const sub of subs) {
+      await sub.until(() => sub.labels().at(-1)?.seq === head + 60)
+      expect(sub.labels().map((l) => l.seq)).toEqual(all)
+    }
+  } finally {
+    for (const sub of subs) sub.close()
+  }
+})

@@ -85,6 +85,8 @@ class LabelerSubscription {
   private retry?: NodeJS.Timeout
   private queue: { seq: number; labels: WireLabel[] }[] = []
   private draining?: Promise<void>
+  /** The most frames held waiting for the database at once (the socket pauses at PAUSE_AT). */
+  private queuedPeak = 0
   rejectedCount = 0
 
   constructor(
@@ -101,6 +103,7 @@ class LabelerSubscription {
       connected: this.connected,
       cursor: this.cursor,
       rejected: this.rejectedCount,
+      queuedPeak: this.queuedPeak,
     }
   }
 
@@ -180,6 +183,7 @@ class LabelerSubscription {
       return
     }
     this.queue.push({ seq: body.seq, labels: body.labels as WireLabel[] })
+    this.queuedPeak = Math.max(this.queuedPeak, this.queue.length)
     if (this.queue.length >= PAUSE_AT) this.ws?.pause()
     void this.drain()
   }

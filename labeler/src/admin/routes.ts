@@ -90,7 +90,15 @@ export function adminRouter(deps: AdminDeps): express.Router {
       'Sign in',
       html`<h1>plyr moderation</h1>
         ${message ? html`<p role="alert">${message}</p>` : ''}
-        ${deps.appUrl ? html`<p><a href="${deps.appUrl}/oauth/login?returnTo=/admin">Sign in with plyr</a> (accounts in ADMIN_DIDS)</p>` : ''}
+        ${
+          auth.plyrSignIn
+            ? html`<form method="get" action="/oauth/login">
+                <input type="hidden" name="returnTo" value="/admin" />
+                <label>Handle <input name="handle" required autocomplete="username" /></label>
+                <button>Sign in with plyr</button> (accounts in ADMIN_DIDS)
+              </form>`
+            : ''
+        }
         ${
           auth.tokenLogin
             ? html`<form method="post" action="/admin/login">
@@ -101,15 +109,20 @@ export function adminRouter(deps: AdminDeps): express.Router {
         }`,
     )
 
-  // the moderator, or the sign-in page
+  // the moderator; else the sign-in page, refused (403) to a signed-in account that is
+  // not a moderator and to any POST
   const guard = async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const moderator = await auth.moderator(req, res)
+      const { moderator, account } = await auth.who(req, res)
       if (!moderator) {
         res
-          .status(req.method === 'GET' ? 200 : 403)
+          .status(req.method === 'GET' && !account ? 200 : 403)
           .type('html')
-          .send(loginPage().value)
+          .send(
+            loginPage(
+              account ? `${account} is not a moderator: sign in with another account.` : undefined,
+            ).value,
+          )
         return
       }
       res.locals.moderator = moderator

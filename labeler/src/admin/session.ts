@@ -42,12 +42,24 @@ function readCookie(req: Request, name: string): string | undefined {
 export class AdminAuth {
   constructor(private readonly opts: AdminAuthOptions) {}
 
-  /** The moderator's name for the audit log (their DID, or `admin-token`), or null. */
-  async moderator(req: Request, res: Response): Promise<string | null> {
+  /**
+   * Who a request is: `moderator` is the name for the audit log (their DID, or
+   * `admin-token`); `account` a signed-in plyr account, which is a moderator only when in
+   * ADMIN_DIDS. Neither: signed out.
+   */
+  async who(req: Request, res: Response): Promise<{ moderator?: string; account?: string }> {
     const cookie = readCookie(req, COOKIE)
-    if (cookie && this.opts.adminToken && same(cookie, this.tokenCookie())) return 'admin-token'
+    if (cookie && this.opts.adminToken && same(cookie, this.tokenCookie())) {
+      return { moderator: 'admin-token' }
+    }
     const did = await this.opts.signedIn?.(req, res).catch(() => null)
-    return did && this.opts.adminDids.has(did) ? did : null
+    if (!did) return {}
+    return this.opts.adminDids.has(did) ? { moderator: did, account: did } : { account: did }
+  }
+
+  /** Whether moderators may sign in through plyr here (the AppView mounts /admin). */
+  get plyrSignIn(): boolean {
+    return this.opts.signedIn !== undefined
   }
 
   get tokenLogin(): boolean {

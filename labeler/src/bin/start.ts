@@ -1,6 +1,7 @@
 // npm run start:labeler: the labeler alone, on the database the AppView uses.
 import { ConfigError, stopOnSignals } from '@plyr/core'
 import { Database } from '@plyr/db'
+import { mediaFingerprints } from '@plyr/media/fingerprint'
 import pino from 'pino'
 import { labelerConfigFromEnv } from '../config.js'
 import { Labeler } from '../labeler.js'
@@ -13,7 +14,13 @@ try {
   if (!cfg) throw new ConfigError('LABELER_DID must be set to run the labeler')
   const database = await Database.open(cfg.database)
   await database.migrate()
-  const labeler = await Labeler.start({ cfg, db: database.db, logger })
+  const labeler = await Labeler.start({
+    cfg,
+    db: database.db,
+    logger,
+    // the AppView's database: tracks uploaded through plyr carry media's fingerprint
+    mediaFingerprints: mediaFingerprints(database.db),
+  })
   stop = async () => {
     await labeler.destroy()
     await database.destroy()

@@ -31,12 +31,23 @@ export type ScanConfig = AudioLimits & {
 }
 
 /**
- * The hand-over point for the media pipeline: when it stores a Chromaprint fingerprint
- * per media version, pass a function returning it (raw, as fpcalc -raw gives it) and the
- * scanner uses it instead of fetching and fingerprinting the audio itself. Undefined
- * means "not known there": the scanner computes it.
+ * The hand-over point for the media pipeline: the raw Chromaprint fingerprint it stored
+ * for a track uploaded through plyr (`mediaFingerprints` of `@plyr/media/fingerprint`,
+ * reading the current media version), which the scanner uses instead of fetching and
+ * fingerprinting the audio itself. Undefined means "not known there": the scanner
+ * computes it.
  */
-export type MediaFingerprints = (uri: string, cid: string) => Promise<Fingerprint | undefined>
+export type MediaFingerprints = (uri: string) => Promise<Fingerprint | undefined>
+
+/** How the scanned versions got their fingerprints, since the process started. */
+export type ScanCounts = {
+  /** taken from the media pipeline: no audio fetched, no fpcalc run */
+  fromMedia: number
+  /** computed here with fpcalc */
+  computed: number
+  /** audio files fetched (for fpcalc, or for AuDD) */
+  downloaded: number
+}
 
 export type ScannerDeps = {
   db: Kysely<IndexSchema>
@@ -63,6 +74,7 @@ export class Scanner {
   private timer?: NodeJS.Timeout
   private running?: Promise<unknown>
   private stopped = false
+  readonly counts: ScanCounts = { fromMedia: 0, computed: 0, downloaded: 0 }
 
   constructor(private readonly deps: ScannerDeps) {}
 
@@ -193,10 +205,16 @@ export class Scanner {
     const dir = await mkdtemp(join(tmpdir(), 'plyr-scan-'))
     try {
       const path = join(dir, 'audio')
-      let fp = await this.deps.mediaFingerprints?.(track.uri, track.cid)
-      const needFile = fp === undefined || cfg.audd !== undefined
-      if (needFile) await download(identity.fetch, await audioLocation(track, identity), path, cfg)
-      fp ??= await fingerprintFile(path, cfg.fingerprintSeconds)
+      let fp = await this.deps.mediaFingerprints?.(track.uri)
+      if (fp) this.counts.fromMedia++
+      if (fp === undefined || cfg.audd !== undefined) {
+        await download(identity.fetch, await audioLocation(track, identity), path, cfg)
+        this.counts.downloaded++
+      }
+      if (!fp) {
+        fp = await fingerprintFile(path, cfg.fingerprintSeconds)
+        this.counts.computed++
+      }
       const id = await this.store(track, fp)
       const flags = await this.matches(track, fp.fingerprint, id)
       if (cfg.audd) {

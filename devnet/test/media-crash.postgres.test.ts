@@ -183,15 +183,21 @@ describe('the media worker in its own process, against Postgres', { timeout: 600
     await killWorker(first)
 
     // the job is left running under a lease that has yet to run out; the dead worker's
-    // half-written transcode is in staging: made an hour ago, as if it had waited that long
+    // half-written transcode is in staging. Both as if the next worker came much later:
+    // the staged files made hours ago, the lease (a minute) run out
     const left = await job(made.jobId)
     expect(left).toMatchObject({ state: 'running', stage: 'transcoding', attempts: 1 })
     const staged = await readdir(staging())
     expect(staged.length).toBeGreaterThan(0)
     const hourAgo = new Date(Date.now() - 2 * 3600_000)
     for (const name of staged) await utimes(join(staging(), name), hourAgo, hourAgo)
+    await database.db
+      .updateTable('media_job')
+      .set({ locked_until: new Date(Date.now() - 1000) })
+      .where('id', '=', made.jobId)
+      .execute()
 
-    // a new worker: its first round sweeps; once the lease runs out it takes the job again
+    // a new worker: its first round sweeps; the lease run out, it takes the job again
     await startWorker()
     const done = await waitFor(
       async () => {

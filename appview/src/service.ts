@@ -81,12 +81,12 @@ export class PlyrService implements AsyncDisposable {
       sessionSecret,
       runMediaWorker: cfg.appview.runMediaWorker,
       applyWrites: writesApplier(cfg, database, logger, indexer),
-      // the labeler's /admin, with plyr's sign-in for ADMIN_DIDS
+      // the labeler's /admin, with plyr's sign-in (a session cookie) for ADMIN_DIDS
       routes: labeler
         ? (app, ctx) =>
             app.use(
               '/admin',
-              labeler.adminRouter((req, res) => ctx.auth.viewer(req, null, res), ctx.service.url),
+              labeler.adminRouter((req, res) => ctx.auth.sessionAccount(req, res), ctx.service.url),
             )
         : undefined,
       parts: [

@@ -182,6 +182,14 @@ describe(
       expect(resolved).toEqual({ status: 'false_positive', resolved_by: moderator.did })
       await context.close()
 
+      // the moderator's developer token is a program's credential, not a person at /admin
+      const token = await developerToken(browser, appUrl, moderator)
+      const scripted = await fetch(`${appUrl}/admin`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+      expect(scripted.status).toBe(200)
+      expect(await scripted.text()).toContain('Sign in with plyr')
+
       // an account signed in through plyr that is not in ADMIN_DIDS: 403, for pages and actions
       const other = await newUserContext(browser)
       const fanPage = await other.newPage()

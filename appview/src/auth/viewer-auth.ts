@@ -106,6 +106,15 @@ export class ViewerAuthVerifier {
   }
 
   /**
+   * The account of a plyr session cookie, or null: what pages for people (/admin) accept.
+   * A request carrying a developer token or a service JWT is a program's: not signed in.
+   */
+  async sessionAccount(req: IncomingMessage, res?: Response): Promise<string | null> {
+    if (req.headers.authorization !== undefined) return null
+    return this.viewer(req, null, res)
+  }
+
+  /**
    * The viewer's DID, or null without credentials. `lxm`: the method a service JWT must
    * name, or null for a plain HTTP route. `res`: where to clear a bad cookie, if anywhere.
    */

@@ -22,8 +22,9 @@ it("npm run start:labeler scans a track uploaded through plyr from media's finge
   )
   const compressed = (JSON.parse(stdout) as { fingerprint: string }).fingerprint
 
-  // the AppView's database: a track whose audio lives nowhere the labeler could fetch
-  // (a private address, refused), with the media version the upload made
+  // the AppView's database: a track whose audio lives nowhere the labeler could fetch (no
+  // blob: the PDS refused its size; its URL, plyr's own, not in TRUSTED_MEDIA_ORIGINS and a
+  // private address), with the media version the upload made
   const uri = 'at://did:plc:uploader/fm.plyr.track/one'
   const database = await Database.open({ dataDir: dir.path })
   await database.migrate()
@@ -41,7 +42,7 @@ it("npm run start:labeler scans a track uploaded through plyr from media's finge
       description: null,
       file_type: 'mp3',
       audio_url: 'http://10.255.255.1/audio/did:plc:uploader/one',
-      audio_url_trusted: true,
+      audio_url_trusted: false,
       image_url: null,
       image_url_trusted: false,
       audio_blob_cid: null,

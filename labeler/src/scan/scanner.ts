@@ -108,14 +108,18 @@ export class Scanner {
     }
   }
 
-  /** Queues tracks whose current version has readable audio and no scan yet. */
+  /**
+   * Queues tracks whose current version has readable audio (a blob, a trusted URL, or
+   * plyr's own media: a media version, whose fingerprint the scan reuses) and no scan yet.
+   */
   private async discover(): Promise<void> {
     await sql`
       insert into labeler_scan (uri, cid, did, status)
       select t.uri, t.cid, t.did, 'pending' from track t
       left join labeler_scan s on s.uri = t.uri
       where (s.uri is null or s.cid <> t.cid)
-        and (t.audio_blob_cid is not null or (t.audio_url is not null and t.audio_url_trusted))
+        and (t.audio_blob_cid is not null or (t.audio_url is not null and t.audio_url_trusted)
+          or exists (select 1 from media_version v where v.track_uri = t.uri))
       limit 1000
       on conflict (uri) do update set cid = excluded.cid, did = excluded.did,
         status = 'pending', attempts = 0, due_at = now(), error = null, updated_at = now()

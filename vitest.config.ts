@@ -1,14 +1,9 @@
 import { configDefaults, defineConfig } from 'vitest/config'
 
+const include = ['*/src/**/*.test.ts', '*/test/**/*.test.ts']
+
 export default defineConfig({
   test: {
-    include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts'],
-    // `*.postgres.test.ts` need a database server (several processes on one database):
-    // they run in `npm run test:postgres` only
-    exclude:
-      process.env.PLYR_TEST_DATABASE === 'postgres'
-        ? configDefaults.exclude
-        : [...configDefaults.exclude, '**/*.postgres.test.ts'],
     // the AppView under test serves the web client: built once per run, as npm start does
     globalSetup: ['client/build-for-tests.ts'],
     // sized for a loaded machine (a shared CI runner, two other jobs on two cores): tests
@@ -17,5 +12,31 @@ export default defineConfig({
     hookTimeout: 180_000,
     // the dev network's PDS and the databases are real: keep parallelism modest on 2 cores
     maxWorkers: 2,
+    // Two projects in one run, so their files share the two workers (the long Postgres
+    // files run beside PGlite ones rather than after them):
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'pglite',
+          include,
+          // `*.postgres.test.ts` need a database server (several processes on one database)
+          exclude: [...configDefaults.exclude, '**/*.postgres.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          // the data layer's tests again on the local Postgres, and those needing a server
+          include: [
+            ...['db', 'indexer', 'appview'].flatMap((w) => include.map((i) => i.replace('*', w))),
+            '*/src/**/*.postgres.test.ts',
+            '*/test/**/*.postgres.test.ts',
+          ],
+          env: { PLYR_TEST_DATABASE: 'postgres' },
+        },
+      },
+    ],
   },
 })

@@ -44,7 +44,9 @@ export async function startLabelerProcess(
   return {
     url,
     async health<T>(ready: (body: T) => boolean): Promise<T> {
-      const deadline = Date.now() + 120_000
+      // inside the test's own timeout (120 s), so a test that fails here still stops the
+      // process in its `finally` rather than leaving it running
+      const deadline = Date.now() + 90_000
       for (;;) {
         const body = await fetch(`${url}/health`)
           .then((res) => res.json() as Promise<T>)

@@ -34,6 +34,17 @@ export async function lockObjects(tx: Tx, shas: Iterable<string>): Promise<void>
   }
 }
 
+/** Takes the lock of `sha` (see lockObjects) and tells whether its row exists. */
+async function lockedObjectExists(tx: Tx, sha: string): Promise<boolean> {
+  await lockObjects(tx, [sha])
+  const row = await tx
+    .selectFrom('media_object')
+    .select('sha256')
+    .where('sha256', '=', sha)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
 /** The object `sha` is gone (a release took it): nothing may reference it any more. */
 export class ObjectGoneError extends Error {
   constructor(readonly sha256: string) {
@@ -47,13 +58,7 @@ export class ObjectGoneError extends Error {
  * release deleted the object first.
  */
 export async function referObject(tx: Tx, sha: string): Promise<void> {
-  await lockObjects(tx, [sha])
-  const row = await tx
-    .selectFrom('media_object')
-    .select('sha256')
-    .where('sha256', '=', sha)
-    .executeTakeFirst()
-  if (!row) throw new ObjectGoneError(sha)
+  if (!(await lockedObjectExists(tx, sha))) throw new ObjectGoneError(sha)
 }
 
 export type NewObject = { sha256: string; size: number; contentType: string; path: string }
@@ -144,14 +149,7 @@ export async function releaseObjects(
   const deleted: string[] = []
   for (const sha of new Set(shas)) {
     await db.transaction().execute(async (tx) => {
-      await lockObjects(tx, [sha])
-      const row = await tx
-        .selectFrom('media_object')
-        .select('sha256')
-        .where('sha256', '=', sha)
-        .forUpdate()
-        .executeTakeFirst()
-      if (!row || (await referenced(tx, sha))) return
+      if (!(await lockedObjectExists(tx, sha)) || (await referenced(tx, sha))) return
       await storage.delete(sha)
       await tx.deleteFrom('media_object').where('sha256', '=', sha).execute()
       deleted.push(sha)
@@ -171,13 +169,7 @@ export async function deleteStray(
   sha: string,
 ): Promise<boolean> {
   return db.transaction().execute(async (tx) => {
-    await lockObjects(tx, [sha])
-    const row = await tx
-      .selectFrom('media_object')
-      .select('sha256')
-      .where('sha256', '=', sha)
-      .executeTakeFirst()
-    if (row) return false
+    if (await lockedObjectExists(tx, sha)) return false
     await storage.delete(sha)
     return true
   })
